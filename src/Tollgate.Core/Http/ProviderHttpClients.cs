@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using Tollgate.Core.Configuration;
+
+namespace Tollgate.Core.Http;
+
+/// <summary>
+/// Hands each provider a client over its own pooled <see cref="SocketsHttpHandler"/>, made by IHttpClientFactory. The
+/// client name carries the provider name and connect timeout, so a reload that changes them gets a fresh handler.
+/// </summary>
+public sealed class ProviderHttpClients(IHttpClientFactory factory)
+{
+    internal const string NamePrefix = "tollgate-provider:";
+
+    /// <summary>Creates the client for <paramref name="config"/>. Its Timeout is infinite: <see cref="UpstreamHttp"/> applies the provider's timeouts.</summary>
+    public HttpClient Create(ProviderConfig config)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"{NamePrefix}{(long)config.Timeouts.Connect.TotalMilliseconds}:{config.Name}");
+        var client = factory.CreateClient(name);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        return client;
+    }
+
+    /// <summary>Configures the primary handler of every provider client from its name.</summary>
+    internal sealed class HandlerOptions : IConfigureNamedOptions<HttpClientFactoryOptions>
+    {
+        public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
+
+        public void Configure(string? name, HttpClientFactoryOptions options)
+        {
+            if (name is null || !name.StartsWith(NamePrefix, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var rest = name.AsSpan(NamePrefix.Length);
+            var colon = rest.IndexOf(':');
+            var connectMs = long.Parse(rest[..colon], CultureInfo.InvariantCulture);
+
+            // One handler per provider for the process's life; PooledConnectionLifetime re-resolves DNS instead of rotation.
+            options.HandlerLifetime = Timeout.InfiniteTimeSpan;
+            options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromMilliseconds(connectMs),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+                MaxConnectionsPerServer = int.MaxValue,
+                EnableMultipleHttp2Connections = true,
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+            });
+        }
+    }
+}

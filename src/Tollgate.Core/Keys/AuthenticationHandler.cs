@@ -1,0 +1,23 @@
+using Tollgate.Core.Errors;
+using Tollgate.Core.Pipeline;
+
+namespace Tollgate.Core.Keys;
+
+/// <summary>The first stage: refuses requests without a valid key (401) and records the caller.</summary>
+public sealed class AuthenticationHandler(IRequestAuthenticator authenticator) : IGatewayHandler
+{
+    /// <inheritdoc/>
+    public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
+    {
+        var caller = await authenticator.AuthenticateAsync(context.PresentedKey, context.RequestAborted);
+        if (caller is null)
+        {
+            throw GatewayException.Unauthorized(context.PresentedKey is null
+                ? "Missing API key. Send it as 'Authorization: Bearer <key>'."
+                : "Incorrect API key provided.");
+        }
+
+        context.Caller = caller;
+        await next(context);
+    }
+}

@@ -1,0 +1,59 @@
+using Tollgate.Chat;
+using Tollgate.Core.Gateway;
+using Tollgate.Core.Keys;
+using Tollgate.Core.Routing;
+using Tollgate.Providers;
+
+namespace Tollgate.Core.Pipeline;
+
+/// <summary>
+/// What the pipeline knows about one request. Created by the endpoint; stages fill in the rest in
+/// <see cref="GatewayPipeline"/> order. Used by one request at a time.
+/// </summary>
+public sealed class GatewayContext
+{
+    /// <summary>The request id, also sent back as <c>x-request-id</c>.</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>The API the client speaks.</summary>
+    public required WireFormat Surface { get; init; }
+
+    /// <summary>What the client asks for.</summary>
+    public required ApiOperation Operation { get; init; }
+
+    /// <summary>The model name the client sent.</summary>
+    public required string RequestedModel { get; init; }
+
+    /// <summary>Whether the client asked for a stream.</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>The key the client presented, if any.</summary>
+    public string? PresentedKey { get; init; }
+
+    /// <summary>The config and providers in force when the request arrived; a reload does not change them mid-request.</summary>
+    public required GatewaySnapshot Snapshot { get; init; }
+
+    /// <summary>When the request arrived, as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long StartTimestamp { get; init; }
+
+    /// <summary>Fires when the client goes away.</summary>
+    public CancellationToken RequestAborted { get; init; }
+
+    /// <summary>Who is calling; set by authentication.</summary>
+    public CallerIdentity? Caller { get; set; }
+
+    /// <summary>The chosen deployment; set by routing.</summary>
+    public RouteTarget? Target { get; set; }
+
+    /// <summary>Token usage; set by the terminal once known (the end of a stream).</summary>
+    public ChatUsage? Usage { get; set; }
+
+    /// <summary>When the first token (or the whole answer) was sent, as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long? FirstTokenTimestamp { get; set; }
+
+    /// <summary>The status sent to the client.</summary>
+    public int StatusCode { get; set; } = 200;
+
+    /// <summary>The error type, for failed requests.</summary>
+    public string? ErrorType { get; set; }
+}

@@ -1,0 +1,4 @@
+namespace Tollgate.Core.Pipeline;
+
+/// <summary>The rest of the pipeline, as seen by a stage.</summary>
+public delegate Task GatewayDelegate(GatewayContext context);

@@ -1,0 +1,794 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tollgate.Chat;
+using Tollgate.Core.Errors;
+
+namespace Tollgate.Providers.OpenAI;
+
+/// <summary>
+/// Maps OpenAI Chat Completions request JSON to the canonical <see cref="ChatRequest"/> and back. Parsing validates
+/// every field it models and fails with a 400 <see cref="GatewayException"/> naming the field (<c>messages[2].content</c>);
+/// fields it does not model are kept verbatim in <see cref="ChatRequest.AdditionalProperties"/>.
+/// </summary>
+public static class OpenAIRequestMapper
+{
+    private static readonly HashSet<string> KnownFields =
+    [
+        "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "response_format", "temperature", "top_p",
+        "max_tokens", "max_completion_tokens", "stop", "seed", "n", "user", "logprobs", "top_logprobs",
+        "presence_penalty", "frequency_penalty", "stream", "stream_options",
+    ];
+
+    /// <summary>Parses a client's request body.</summary>
+    public static ChatRequest Parse(ReadOnlyMemory<byte> utf8Json)
+    {
+        using var document = ParseDocument(utf8Json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw GatewayException.InvalidRequest("The request body must be a JSON object.");
+        }
+
+        var request = new ChatRequest
+        {
+            Model = RequiredString(root, "model"),
+            Messages = ParseMessages(root),
+        };
+
+        JsonObject? additional = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "model" or "messages":
+                    break;
+                case "tools":
+                    request.Tools = value.ValueKind == JsonValueKind.Null ? null : ParseTools(value);
+                    break;
+                case "tool_choice":
+                    request.ToolChoice = value.ValueKind == JsonValueKind.Null ? null : ParseToolChoice(value);
+                    break;
+                case "parallel_tool_calls":
+                    request.ParallelToolCalls = OptionalBool(value, "parallel_tool_calls");
+                    break;
+                case "response_format":
+                    request.ResponseFormat = value.ValueKind == JsonValueKind.Null ? null : ParseResponseFormat(value);
+                    break;
+                case "temperature":
+                    request.Temperature = OptionalNumber(value, "temperature", 0, 2);
+                    break;
+                case "top_p":
+                    request.TopP = OptionalNumber(value, "top_p", 0, 1);
+                    break;
+                case "max_tokens" or "max_completion_tokens":
+                    request.MaxTokens = OptionalInt(value, property.Name, 1) ?? request.MaxTokens;
+                    break;
+                case "stop":
+                    request.Stop = ParseStop(value);
+                    break;
+                case "seed":
+                    request.Seed = value.ValueKind == JsonValueKind.Null ? null : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seed) ? seed : throw InvalidType("seed", "an integer", value);
+                    break;
+                case "n":
+                    request.N = OptionalInt(value, "n", 1, 128);
+                    break;
+                case "user":
+                    request.User = OptionalString(value, "user");
+                    break;
+                case "logprobs":
+                    request.Logprobs = OptionalBool(value, "logprobs");
+                    break;
+                case "top_logprobs":
+                    request.TopLogprobs = OptionalInt(value, "top_logprobs", 0, 20);
+                    break;
+                case "presence_penalty":
+                    request.PresencePenalty = OptionalNumber(value, "presence_penalty", -2, 2);
+                    break;
+                case "frequency_penalty":
+                    request.FrequencyPenalty = OptionalNumber(value, "frequency_penalty", -2, 2);
+                    break;
+                case "stream":
+                    request.Stream = OptionalBool(value, "stream") ?? false;
+                    break;
+                case "stream_options":
+                    request.IncludeUsage = ParseStreamOptions(value);
+                    break;
+                default:
+                    additional ??= [];
+                    additional[property.Name] = JsonNode.Parse(value.GetRawText());
+                    break;
+            }
+        }
+
+        request.AdditionalProperties = additional;
+        return request;
+    }
+
+    /// <summary>Writes <paramref name="request"/> as an OpenAI request body, additional properties included.</summary>
+    public static void Write(Utf8JsonWriter writer, ChatRequest request)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("model", request.Model);
+        writer.WriteStartArray("messages");
+        foreach (var message in request.Messages)
+        {
+            WriteMessage(writer, message);
+        }
+
+        writer.WriteEndArray();
+        if (request.Tools is { Count: > 0 } tools)
+        {
+            writer.WriteStartArray("tools");
+            foreach (var tool in tools)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", tool.Name);
+                if (tool.Description is not null)
+                {
+                    writer.WriteString("description", tool.Description);
+                }
+
+                if (tool.Parameters is { } parameters)
+                {
+                    writer.WritePropertyName("parameters");
+                    parameters.WriteTo(writer);
+                }
+
+                if (tool.Strict is { } strict)
+                {
+                    writer.WriteBoolean("strict", strict);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (request.ToolChoice is { } choice)
+        {
+            writer.WritePropertyName("tool_choice");
+            WriteToolChoice(writer, choice);
+        }
+
+        if (request.ParallelToolCalls is { } parallel)
+        {
+            writer.WriteBoolean("parallel_tool_calls", parallel);
+        }
+
+        if (request.ResponseFormat is { } format)
+        {
+            WriteResponseFormat(writer, format);
+        }
+
+        WriteNumber(writer, "temperature", request.Temperature);
+        WriteNumber(writer, "top_p", request.TopP);
+        if (request.MaxTokens is { } maxTokens)
+        {
+            writer.WriteNumber("max_completion_tokens", maxTokens);
+        }
+
+        if (request.Stop is { Count: > 0 } stop)
+        {
+            writer.WriteStartArray("stop");
+            foreach (var s in stop)
+            {
+                writer.WriteStringValue(s);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (request.Seed is { } seed)
+        {
+            writer.WriteNumber("seed", seed);
+        }
+
+        if (request.N is { } n)
+        {
+            writer.WriteNumber("n", n);
+        }
+
+        if (request.User is { } user)
+        {
+            writer.WriteString("user", user);
+        }
+
+        if (request.Logprobs is { } logprobs)
+        {
+            writer.WriteBoolean("logprobs", logprobs);
+        }
+
+        if (request.TopLogprobs is { } topLogprobs)
+        {
+            writer.WriteNumber("top_logprobs", topLogprobs);
+        }
+
+        WriteNumber(writer, "presence_penalty", request.PresencePenalty);
+        WriteNumber(writer, "frequency_penalty", request.FrequencyPenalty);
+        if (request.Stream)
+        {
+            writer.WriteBoolean("stream", true);
+            writer.WriteStartObject("stream_options");
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
+        }
+
+        if (request.AdditionalProperties is { } additional)
+        {
+            foreach (var (name, node) in additional)
+            {
+                if (KnownFields.Contains(name))
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                if (node is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    node.WriteTo(writer);
+                }
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    internal static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8Json)
+    {
+        try
+        {
+            return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException ex)
+        {
+            throw GatewayException.InvalidRequest(
+                $"We could not parse the JSON body of your request: {ex.Message}", code: "invalid_json");
+        }
+    }
+
+    private static List<ChatMessage> ParseMessages(JsonElement root)
+    {
+        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind == JsonValueKind.Null)
+        {
+            throw GatewayException.InvalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+        }
+
+        if (messages.ValueKind != JsonValueKind.Array)
+        {
+            throw InvalidType("messages", "an array", messages);
+        }
+
+        if (messages.GetArrayLength() == 0)
+        {
+            throw GatewayException.InvalidRequest("'messages' must contain at least one message.", "messages");
+        }
+
+        var result = new List<ChatMessage>(messages.GetArrayLength());
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            result.Add(ParseMessage(message, $"messages[{index}]"));
+            index++;
+        }
+
+        return result;
+    }
+
+    private static ChatMessage ParseMessage(JsonElement message, string path)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidType(path, "an object", message);
+        }
+
+        var roleText = RequiredString(message, "role", path);
+        var role = roleText switch
+        {
+            "system" => ChatRole.System,
+            "developer" => ChatRole.Developer,
+            "user" => ChatRole.User,
+            "assistant" => ChatRole.Assistant,
+            "tool" => ChatRole.Tool,
+            _ => throw GatewayException.InvalidRequest(
+                $"Invalid value: '{roleText}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", $"{path}.role", "invalid_value"),
+        };
+
+        var parts = new List<ContentPart>();
+        if (message.TryGetProperty("content", out var content) && content.ValueKind != JsonValueKind.Null)
+        {
+            ParseContent(content, $"{path}.content", role, parts);
+        }
+        else if (role is not ChatRole.Assistant)
+        {
+            throw GatewayException.InvalidRequest($"Missing required parameter: '{path}.content'.", $"{path}.content", "missing_required_parameter");
+        }
+
+        List<ToolCall>? toolCalls = null;
+        if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind != JsonValueKind.Null)
+        {
+            if (role != ChatRole.Assistant)
+            {
+                throw GatewayException.InvalidRequest("Only assistant messages may have 'tool_calls'.", $"{path}.tool_calls");
+            }
+
+            toolCalls = ParseToolCalls(calls, $"{path}.tool_calls");
+        }
+
+        string? toolCallId = null;
+        if (role == ChatRole.Tool)
+        {
+            toolCallId = RequiredString(message, "tool_call_id", path);
+        }
+
+        return new ChatMessage(role, parts)
+        {
+            Name = message.TryGetProperty("name", out var name) ? OptionalString(name, $"{path}.name") : null,
+            ToolCalls = toolCalls,
+            ToolCallId = toolCallId,
+            Refusal = message.TryGetProperty("refusal", out var refusal) ? OptionalString(refusal, $"{path}.refusal") : null,
+        };
+    }
+
+    private static void ParseContent(JsonElement content, string path, ChatRole role, List<ContentPart> parts)
+    {
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            parts.Add(new TextPart(content.GetString()!));
+            return;
+        }
+
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw InvalidType(path, "a string or an array of content parts", content);
+        }
+
+        var index = 0;
+        foreach (var part in content.EnumerateArray())
+        {
+            var partPath = $"{path}[{index++}]";
+            if (part.ValueKind != JsonValueKind.Object)
+            {
+                throw InvalidType(partPath, "an object", part);
+            }
+
+            var type = RequiredString(part, "type", partPath);
+            switch (type)
+            {
+                case "text":
+                    parts.Add(new TextPart(RequiredString(part, "text", partPath)));
+                    break;
+                case "image_url" when role == ChatRole.User:
+                    if (!part.TryGetProperty("image_url", out var image) || image.ValueKind != JsonValueKind.Object)
+                    {
+                        throw GatewayException.InvalidRequest($"Missing required parameter: '{partPath}.image_url'.", $"{partPath}.image_url", "missing_required_parameter");
+                    }
+
+                    var detail = image.TryGetProperty("detail", out var d) ? OptionalString(d, $"{partPath}.image_url.detail") : null;
+                    parts.Add(new ImagePart(RequiredString(image, "url", $"{partPath}.image_url"), detail));
+                    break;
+                case "refusal" when role == ChatRole.Assistant:
+                    parts.Add(new TextPart(RequiredString(part, "refusal", partPath)));
+                    break;
+                default:
+                    throw GatewayException.InvalidRequest(
+                        $"Invalid value: '{type}'. Content parts of {role.ToString().ToLowerInvariant()} messages support 'text'{(role == ChatRole.User ? " and 'image_url'" : string.Empty)}.",
+                        $"{partPath}.type", "invalid_value");
+            }
+        }
+    }
+
+    private static List<ToolCall> ParseToolCalls(JsonElement calls, string path)
+    {
+        if (calls.ValueKind != JsonValueKind.Array)
+        {
+            throw InvalidType(path, "an array", calls);
+        }
+
+        var result = new List<ToolCall>();
+        var index = 0;
+        foreach (var call in calls.EnumerateArray())
+        {
+            var callPath = $"{path}[{index++}]";
+            if (call.ValueKind != JsonValueKind.Object)
+            {
+                throw InvalidType(callPath, "an object", call);
+            }
+
+            var id = RequiredString(call, "id", callPath);
+            if (!call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            {
+                throw GatewayException.InvalidRequest($"Missing required parameter: '{callPath}.function'.", $"{callPath}.function", "missing_required_parameter");
+            }
+
+            result.Add(new ToolCall(id, RequiredString(function, "name", $"{callPath}.function"), RequiredString(function, "arguments", $"{callPath}.function")));
+        }
+
+        return result;
+    }
+
+    private static List<ToolDefinition> ParseTools(JsonElement tools)
+    {
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            throw InvalidType("tools", "an array", tools);
+        }
+
+        var result = new List<ToolDefinition>();
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var path = $"tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw InvalidType(path, "an object", tool);
+            }
+
+            var type = RequiredString(tool, "type", path);
+            if (type != "function")
+            {
+                throw GatewayException.InvalidRequest($"Invalid value: '{type}'. Supported values are: 'function'.", $"{path}.type", "invalid_value");
+            }
+
+            if (!tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            {
+                throw GatewayException.InvalidRequest($"Missing required parameter: '{path}.function'.", $"{path}.function", "missing_required_parameter");
+            }
+
+            var fpath = $"{path}.function";
+            JsonElement? parameters = null;
+            if (function.TryGetProperty("parameters", out var p) && p.ValueKind != JsonValueKind.Null)
+            {
+                parameters = p.ValueKind == JsonValueKind.Object ? p.Clone() : throw InvalidType($"{fpath}.parameters", "an object", p);
+            }
+
+            result.Add(new ToolDefinition(
+                RequiredString(function, "name", fpath),
+                function.TryGetProperty("description", out var description) ? OptionalString(description, $"{fpath}.description") : null,
+                parameters,
+                function.TryGetProperty("strict", out var strict) ? OptionalBool(strict, $"{fpath}.strict") : null));
+        }
+
+        return result;
+    }
+
+    private static ToolChoice ParseToolChoice(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString() switch
+            {
+                "auto" => new ToolChoice(ToolChoiceMode.Auto),
+                "none" => new ToolChoice(ToolChoiceMode.None),
+                "required" => new ToolChoice(ToolChoiceMode.Required),
+                var other => throw GatewayException.InvalidRequest(
+                    $"Invalid value: '{other}'. Supported values are: 'none', 'auto' and 'required'.", "tool_choice", "invalid_value"),
+            };
+        }
+
+        if (value.ValueKind == JsonValueKind.Object &&
+            value.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+        {
+            return new ToolChoice(ToolChoiceMode.Function, RequiredString(function, "name", "tool_choice.function"));
+        }
+
+        throw InvalidType("tool_choice", "a string or an object with 'function'", value);
+    }
+
+    private static ResponseFormat ParseResponseFormat(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidType("response_format", "an object", value);
+        }
+
+        var type = RequiredString(value, "type", "response_format");
+        switch (type)
+        {
+            case "text":
+                return new ResponseFormat(ResponseFormatKind.Text);
+            case "json_object":
+                return new ResponseFormat(ResponseFormatKind.JsonObject);
+            case "json_schema":
+                if (!value.TryGetProperty("json_schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
+                {
+                    throw GatewayException.InvalidRequest("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema", "missing_required_parameter");
+                }
+
+                JsonElement? body = schema.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.Object ? s.Clone() : null;
+                return new ResponseFormat(
+                    ResponseFormatKind.JsonSchema,
+                    RequiredString(schema, "name", "response_format.json_schema"),
+                    body,
+                    schema.TryGetProperty("strict", out var strict) ? OptionalBool(strict, "response_format.json_schema.strict") : null);
+            default:
+                throw GatewayException.InvalidRequest(
+                    $"Invalid value: '{type}'. Supported values are: 'text', 'json_object' and 'json_schema'.", "response_format.type", "invalid_value");
+        }
+    }
+
+    private static List<string>? ParseStop(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                return [value.GetString()!];
+            case JsonValueKind.Array:
+                var stops = new List<string>();
+                foreach (var item in value.EnumerateArray())
+                {
+                    stops.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw InvalidType("stop", "a string or an array of strings", value));
+                }
+
+                return stops.Count <= 4 ? stops : throw GatewayException.InvalidRequest("'stop' accepts at most 4 sequences.", "stop");
+            default:
+                throw InvalidType("stop", "a string or an array of strings", value);
+        }
+    }
+
+    private static bool ParseStreamOptions(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidType("stream_options", "an object", value);
+        }
+
+        return value.TryGetProperty("include_usage", out var include) && (OptionalBool(include, "stream_options.include_usage") ?? false);
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, ChatMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", message.Role switch
+        {
+            ChatRole.System => "system",
+            ChatRole.Developer => "developer",
+            ChatRole.User => "user",
+            ChatRole.Assistant => "assistant",
+            _ => "tool",
+        });
+
+        if (message.Parts.Count == 0)
+        {
+            if (message.Role == ChatRole.Assistant)
+            {
+                writer.WriteNull("content");
+            }
+            else
+            {
+                writer.WriteString("content", string.Empty);
+            }
+        }
+        else if (message.Parts.All(p => p is TextPart) && message.Parts.Count == 1)
+        {
+            writer.WriteString("content", ((TextPart)message.Parts[0]).Text);
+        }
+        else
+        {
+            writer.WriteStartArray("content");
+            foreach (var part in message.Parts)
+            {
+                writer.WriteStartObject();
+                switch (part)
+                {
+                    case TextPart text:
+                        writer.WriteString("type", "text");
+                        writer.WriteString("text", text.Text);
+                        break;
+                    case ImagePart image:
+                        writer.WriteString("type", "image_url");
+                        writer.WriteStartObject("image_url");
+                        writer.WriteString("url", image.Url);
+                        if (image.Detail is not null)
+                        {
+                            writer.WriteString("detail", image.Detail);
+                        }
+
+                        writer.WriteEndObject();
+                        break;
+                    default:
+                        throw new ProviderException(ProviderErrorKind.Unsupported, 400, $"Content part '{part.GetType().Name}' cannot be sent to an OpenAI-format upstream.")
+                        {
+                            ErrorType = "invalid_request_error",
+                        };
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (message.Name is not null)
+        {
+            writer.WriteString("name", message.Name);
+        }
+
+        if (message.ToolCalls is { Count: > 0 } calls)
+        {
+            writer.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", call.Id);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", call.Name);
+                writer.WriteString("arguments", call.ArgumentsJson);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (message.ToolCallId is not null)
+        {
+            writer.WriteString("tool_call_id", message.ToolCallId);
+        }
+
+        if (message.Refusal is not null)
+        {
+            writer.WriteString("refusal", message.Refusal);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteToolChoice(Utf8JsonWriter writer, ToolChoice choice)
+    {
+        switch (choice.Mode)
+        {
+            case ToolChoiceMode.Auto:
+                writer.WriteStringValue("auto");
+                break;
+            case ToolChoiceMode.None:
+                writer.WriteStringValue("none");
+                break;
+            case ToolChoiceMode.Required:
+                writer.WriteStringValue("required");
+                break;
+            default:
+                writer.WriteStartObject();
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", choice.FunctionName);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                break;
+        }
+    }
+
+    private static void WriteResponseFormat(Utf8JsonWriter writer, ResponseFormat format)
+    {
+        writer.WriteStartObject("response_format");
+        switch (format.Kind)
+        {
+            case ResponseFormatKind.Text:
+                writer.WriteString("type", "text");
+                break;
+            case ResponseFormatKind.JsonObject:
+                writer.WriteString("type", "json_object");
+                break;
+            default:
+                writer.WriteString("type", "json_schema");
+                writer.WriteStartObject("json_schema");
+                writer.WriteString("name", format.SchemaName);
+                if (format.Schema is { } schema)
+                {
+                    writer.WritePropertyName("schema");
+                    schema.WriteTo(writer);
+                }
+
+                if (format.Strict is { } strict)
+                {
+                    writer.WriteBoolean("strict", strict);
+                }
+
+                writer.WriteEndObject();
+                break;
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+    }
+
+    private static string RequiredString(JsonElement obj, string name, string? parentPath = null)
+    {
+        var path = parentPath is null ? name : $"{parentPath}.{name}";
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw GatewayException.InvalidRequest($"Missing required parameter: '{path}'.", path, "missing_required_parameter");
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw InvalidType(path, "a string", value);
+    }
+
+    private static string? OptionalString(JsonElement value, string path) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => throw InvalidType(path, "a string", value),
+    };
+
+    private static bool? OptionalBool(JsonElement value, string path) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw InvalidType(path, "a boolean", value),
+    };
+
+    private static double? OptionalNumber(JsonElement value, string path, double min, double max)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            throw InvalidType(path, "a decimal", value);
+        }
+
+        var number = value.GetDouble();
+        return number >= min && number <= max
+            ? number
+            : throw GatewayException.InvalidRequest(
+                string.Create(CultureInfo.InvariantCulture, $"Invalid '{path}': {number} is out of range; expected a value between {min} and {max}."), path, "invalid_value");
+    }
+
+    private static int? OptionalInt(JsonElement value, string path, int min, int max = int.MaxValue)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        {
+            throw InvalidType(path, "an integer", value);
+        }
+
+        return number >= min && number <= max
+            ? number
+            : throw GatewayException.InvalidRequest(
+                string.Create(CultureInfo.InvariantCulture, $"Invalid '{path}': {number} is out of range; expected a value between {min} and {max}."), path, "invalid_value");
+    }
+
+    internal static GatewayException InvalidType(string path, string expected, JsonElement actual) =>
+        GatewayException.InvalidRequest($"Invalid type for '{path}': expected {expected}, but got {Describe(actual.ValueKind)} instead.", path, "invalid_type");
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "null",
+    };
+}
