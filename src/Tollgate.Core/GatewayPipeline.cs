@@ -9,17 +9,19 @@ namespace Tollgate.Core;
 /// <remarks>
 /// Step 1: authentication (401 before anything else is revealed).
 /// Step 2: metering wraps everything after it, so refused and failed calls are recorded too.
-/// Step 3: routing resolves the model name (404 for unknown names, before any upstream call).
-/// Then the endpoint's terminal step calls the provider and writes the answer.
-/// Limits, budgets, guardrails and caching slot in between steps 2 and 3.
+/// Step 3: the client surface reads and validates the request body (413, 400), which names the model.
+/// Step 4: routing resolves the model name (404 for unknown names, before any upstream call).
+/// Then the surface's terminal step calls the provider and writes the answer.
+/// Limits, budgets, guardrails and caching slot in between steps 3 and 4.
 /// </remarks>
 public static class GatewayPipeline
 {
-    /// <summary>Builds the pipeline around an endpoint's terminal step.</summary>
-    public static GatewayDelegate Build(IServiceProvider services, GatewayDelegate terminal) =>
+    /// <summary>Builds the pipeline around a client surface's two steps: reading the request and answering it.</summary>
+    public static GatewayDelegate Build(IServiceProvider services, GatewayDelegate readRequest, GatewayDelegate terminal) =>
         new GatewayPipelineBuilder(services)
             .UseAuthentication()
             .UseMetering()
+            .UseRequestReader(readRequest)
             .UseRouting()
             .Build(terminal);
 }

@@ -21,11 +21,11 @@ public sealed class GatewayContext
     /// <summary>What the client asks for.</summary>
     public required ApiOperation Operation { get; init; }
 
-    /// <summary>The model name the client sent.</summary>
-    public required string RequestedModel { get; init; }
+    /// <summary>The model name the client sent; set when the surface has read the request.</summary>
+    public string RequestedModel { get; set; } = string.Empty;
 
-    /// <summary>Whether the client asked for a stream.</summary>
-    public bool Stream { get; init; }
+    /// <summary>Whether the client asked for a stream; set when the surface has read the request.</summary>
+    public bool Stream { get; set; }
 
     /// <summary>The key the client presented, if any.</summary>
     public string? PresentedKey { get; init; }
@@ -38,6 +38,9 @@ public sealed class GatewayContext
 
     /// <summary>Fires when the client goes away.</summary>
     public CancellationToken RequestAborted { get; init; }
+
+    /// <summary>The client surface's own state for its terminal step (the HTTP exchange, the body); stages leave it alone.</summary>
+    public object? Exchange { get; init; }
 
     /// <summary>Who is calling; set by authentication.</summary>
     public CallerIdentity? Caller { get; set; }

@@ -18,6 +18,16 @@ public sealed class GatewayPipelineBuilder(IServiceProvider services)
         return this;
     }
 
+    /// <summary>Adds a stage instance.</summary>
+    public GatewayPipelineBuilder Use(IGatewayHandler handler)
+    {
+        _stages.Add(handler);
+        return this;
+    }
+
+    /// <summary>Adds the surface's request-reading step.</summary>
+    public GatewayPipelineBuilder UseRequestReader(GatewayDelegate readRequest) => Use(new RequestReaderHandler(readRequest));
+
     /// <summary>Builds the delegate that runs every stage, then <paramref name="terminal"/>.</summary>
     public GatewayDelegate Build(GatewayDelegate terminal)
     {

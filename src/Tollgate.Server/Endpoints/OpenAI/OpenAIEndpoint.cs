@@ -1,0 +1,86 @@
+using Tollgate.Core.Gateway;
+using Tollgate.Core.Pipeline;
+using Tollgate.Providers;
+
+namespace Tollgate.Server.Endpoints.OpenAI;
+
+/// <summary>
+/// What every OpenAI-surface endpoint shares: building the request's <see cref="GatewayContext"/>, running the
+/// pipeline, and turning any failure into an OpenAI-shaped error (or a final error event once a stream has started).
+/// </summary>
+internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider time, ILogger logger, ApiOperation operation)
+{
+    protected TimeProvider Time => time;
+
+    protected abstract GatewayDelegate Pipeline { get; }
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var exchange = new OpenAIExchange(http);
+        var context = new GatewayContext
+        {
+            RequestId = http.TraceIdentifier,
+            Surface = WireFormat.OpenAI,
+            Operation = operation,
+            Snapshot = state.Current,
+            StartTimestamp = time.GetTimestamp(),
+            RequestAborted = http.RequestAborted,
+            PresentedKey = BearerToken.Read(http.Request),
+            Exchange = exchange,
+        };
+
+        try
+        {
+            await Pipeline(context);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; the upstream request was cancelled with it and there is no one to answer.
+        }
+        catch (Exception ex)
+        {
+            await WriteErrorAsync(http, ex);
+        }
+        finally
+        {
+            exchange.Body?.Dispose();
+        }
+    }
+
+    private async Task WriteErrorAsync(HttpContext http, Exception exception)
+    {
+        var (status, type, _, _, _, _) = OpenAIErrorWriter.Describe(exception);
+        if (status >= 500 && exception is not Tollgate.Providers.ProviderException)
+        {
+            LogUnexpected(logger, http.TraceIdentifier, exception);
+        }
+        else
+        {
+            LogRefused(logger, http.TraceIdentifier, status, type);
+        }
+
+        try
+        {
+            if (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                http.Response.Headers[RequestIdMiddleware.HeaderName] = http.TraceIdentifier;
+                await OpenAIErrorWriter.WriteAsync(http, exception);
+            }
+            else
+            {
+                await OpenAIErrorWriter.WriteStreamEventAsync(http, exception, http.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The connection is gone: nothing more can be said to this client.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, string requestId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} answered {Status} {ErrorType}")]
+    private static partial void LogRefused(ILogger logger, string requestId, int status, string errorType);
+}

@@ -1,0 +1,5 @@
+using System.CommandLine;
+using Tollgate.Server.Cli;
+
+// The host handles Ctrl+C and SIGTERM itself (graceful shutdown), so the command line does not.
+return await TollgateCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
