@@ -1,0 +1,631 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Tollgate.Core.Configuration;
+
+/// <summary>
+/// Walks a loaded YAML document into a <see cref="TollgateConfig"/>, collecting every error with its path
+/// and position instead of stopping at the first. Single use; not thread-safe.
+/// </summary>
+/// <remarks>
+/// Scalar values (never keys) are interpolated with <see cref="EnvironmentInterpolator"/> before their type
+/// is checked. Messages about <c>api_key</c> and <c>master_key</c> never echo the value: string fields only
+/// fail on shape ("expected a string") or on an environment reference, which names the variable.
+/// </remarks>
+internal sealed class ConfigReader(
+    IReadOnlyDictionary<string, IReadOnlyList<ProviderSetting>> providerTypes,
+    Func<string, string?> getEnvironmentVariable,
+    IReadOnlyDictionary<long, List<Scalar>> duplicates)
+{
+    private static readonly string[] RootKeys = ["server", "providers", "models"];
+    private static readonly string[] ServerKeys = ["master_key", "max_request_body_bytes", "data_dir"];
+    private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "timeouts"];
+    private static readonly string[] TimeoutKeys = ["connect", "first_byte", "idle", "total"];
+    private static readonly string[] ModelKeys = ["deployments"];
+    private static readonly string[] DeploymentKeys = ["provider", "model"];
+
+    private readonly List<ConfigError> _errors = [];
+    private readonly HashSet<string> _providerNames = new(StringComparer.Ordinal);
+
+    /// <summary>The errors found, in file order.</summary>
+    public IReadOnlyList<ConfigError> Errors =>
+        [.. _errors.OrderBy(e => e.Line ?? 0).ThenBy(e => e.Column ?? 0)];
+
+    /// <summary>Reads the document whose root is <paramref name="root"/> (<see langword="null"/> for an empty file).</summary>
+    /// <returns>The config, or <see langword="null"/> when any error was found.</returns>
+    public TollgateConfig? Read(YamlNode? root, string? sourcePath)
+    {
+        var server = new ServerConfig();
+        var providers = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
+        var models = new Dictionary<string, ModelConfig>(StringComparer.Ordinal);
+        if (root is not null && !IsNull(root))
+        {
+            if (root is YamlMappingNode map)
+            {
+                YamlNode? modelsNode = null;
+                foreach (var (key, keyNode, value) in Entries(map, string.Empty))
+                {
+                    switch (key)
+                    {
+                        case "server":
+                            server = ReadServer(value, key);
+                            break;
+                        case "providers":
+                            providers = ReadProviders(value, key);
+                            break;
+                        case "models":
+                            modelsNode = value;
+                            break;
+                        default:
+                            UnknownKey(string.Empty, keyNode, key, RootKeys);
+                            break;
+                    }
+                }
+
+                // Models are read after providers wherever they sit in the file: deployments refer to provider names.
+                if (modelsNode is not null)
+                {
+                    models = ReadModels(modelsNode, "models");
+                }
+            }
+            else
+            {
+                Error(string.Empty, root.Start, "expected a mapping");
+            }
+        }
+
+        return _errors.Count > 0
+            ? null
+            : new TollgateConfig { Server = server, Providers = providers, Models = models, SourcePath = sourcePath };
+    }
+
+    /// <summary>Records an error that has no node, such as a second YAML document.</summary>
+    public void Error(string path, Mark at, string message) =>
+        _errors.Add(new ConfigError(path, message, checked((int)at.Line), checked((int)at.Column)));
+
+    private ServerConfig ReadServer(YamlNode node, string path)
+    {
+        var server = new ServerConfig();
+        if (IsNull(node))
+        {
+            return server;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return server;
+        }
+
+        foreach (var (key, keyNode, value) in Entries(map, path))
+        {
+            var p = Join(path, key);
+            switch (key)
+            {
+                case "master_key":
+                    server = server with { MasterKey = ReadOptionalString(value, p) };
+                    break;
+                case "max_request_body_bytes":
+                    if (ReadScalar(value, p, ConfigValueKind.Integer) is { } bytes)
+                    {
+                        var v = long.Parse(bytes, NumberStyles.Integer, CultureInfo.InvariantCulture);
+                        if (v <= 0)
+                        {
+                            Error(p, value.Start, "must be greater than 0");
+                        }
+                        else
+                        {
+                            server = server with { MaxRequestBodyBytes = v };
+                        }
+                    }
+
+                    break;
+                case "data_dir":
+                    server = server with { DataDirectory = ReadOptionalString(value, p) };
+                    break;
+                default:
+                    UnknownKey(path, keyNode, key, ServerKeys);
+                    break;
+            }
+        }
+
+        return server;
+    }
+
+    private Dictionary<string, ProviderConfig> ReadProviders(YamlNode node, string path)
+    {
+        var providers = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
+        if (IsNull(node))
+        {
+            return providers;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return providers;
+        }
+
+        var entries = Entries(map, path);
+
+        // Every name counts as known, even one whose entry has errors, so a deployment naming it is not reported twice.
+        foreach (var (name, _, _) in entries)
+        {
+            _providerNames.Add(name);
+        }
+
+        foreach (var (name, keyNode, value) in entries)
+        {
+            var p = Join(path, name);
+            var nameIsValid = CheckName(path, p, keyNode, name);
+            if (ReadProvider(value, p, name) is { } provider && nameIsValid)
+            {
+                providers[name] = provider;
+            }
+        }
+
+        return providers;
+    }
+
+    private ProviderConfig? ReadProvider(YamlNode node, string path, string name)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return null;
+        }
+
+        var entries = Entries(map, path);
+
+        // Step 1: the type first, wherever it sits: it decides which other keys are allowed.
+        string? type = null;
+        IReadOnlyList<ProviderSetting>? settingKinds = null;
+        var typeNode = entries.Find(e => e.Key == "type").Value;
+        if (typeNode is null)
+        {
+            Error(path, map.Start, "missing required key 'type'");
+        }
+        else if (ReadRequiredString(typeNode, Join(path, "type")) is { } t)
+        {
+            if (providerTypes.TryGetValue(t, out settingKinds))
+            {
+                type = t;
+            }
+            else
+            {
+                var known = string.Join(", ", providerTypes.Keys.Order(StringComparer.Ordinal));
+                Error(Join(path, "type"), typeNode.Start, $"unknown provider type '{t}' (known: {known})");
+            }
+        }
+
+        // Step 2: the common keys, then the type's own keys.
+        string? baseUrl = null;
+        string? apiKey = null;
+        var timeouts = UpstreamTimeouts.Default;
+        var settings = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        foreach (var (key, keyNode, value) in entries)
+        {
+            var p = Join(path, key);
+            switch (key)
+            {
+                case "type":
+                    break;
+                case "base_url":
+                    baseUrl = ReadUrl(value, p);
+                    break;
+                case "api_key":
+                    apiKey = ReadOptionalString(value, p);
+                    break;
+                case "timeouts":
+                    timeouts = ReadTimeouts(value, p);
+                    break;
+                default:
+                    if (settingKinds is null)
+                    {
+                        // Without a valid type the type's keys are unknown; only flag a likely misspelt common key.
+                        if (KeySuggester.Suggest(key, ProviderKeys) is not null)
+                        {
+                            UnknownKey(path, keyNode, key, ProviderKeys);
+                        }
+                    }
+                    else if (FindSetting(settingKinds, key) is { } setting)
+                    {
+                        if (ReadSetting(value, p, setting.Kind, setting.MapValueKind) is { } configValue)
+                        {
+                            settings[key] = configValue;
+                        }
+                    }
+                    else
+                    {
+                        UnknownKey(path, keyNode, key, [.. ProviderKeys, .. settingKinds.Select(s => s.Key)]);
+                    }
+
+                    break;
+            }
+        }
+
+        return type is null
+            ? null
+            : new ProviderConfig { Name = name, Type = type, BaseUrl = baseUrl, ApiKey = apiKey, Timeouts = timeouts, Settings = settings };
+    }
+
+    private UpstreamTimeouts ReadTimeouts(YamlNode node, string path)
+    {
+        var timeouts = UpstreamTimeouts.Default;
+        if (IsNull(node))
+        {
+            return timeouts;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return timeouts;
+        }
+
+        foreach (var (key, keyNode, value) in Entries(map, path))
+        {
+            var p = Join(path, key);
+            if (Array.IndexOf(TimeoutKeys, key) < 0)
+            {
+                UnknownKey(path, keyNode, key, TimeoutKeys);
+                continue;
+            }
+
+            if (ReadScalar(value, p, ConfigValueKind.Duration) is not { } text)
+            {
+                continue;
+            }
+
+            if (!DurationParser.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
+            {
+                Error(p, value.Start, "must be greater than 0");
+                continue;
+            }
+
+            timeouts = key switch
+            {
+                "connect" => timeouts with { Connect = duration },
+                "first_byte" => timeouts with { FirstByte = duration },
+                "idle" => timeouts with { Idle = duration },
+                _ => timeouts with { Total = duration },
+            };
+        }
+
+        return timeouts;
+    }
+
+    private ConfigValue? ReadSetting(YamlNode node, string path, ConfigValueKind kind, ConfigValueKind mapValueKind)
+    {
+        if (kind != ConfigValueKind.Map)
+        {
+            return ReadScalar(node, path, kind) is { } text ? ConfigValue.FromScalar(text) : null;
+        }
+
+        if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return null;
+        }
+
+        // A map of maps is not a thing settings need; its values are read as strings.
+        var valueKind = mapValueKind == ConfigValueKind.Map ? ConfigValueKind.String : mapValueKind;
+        var entries = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        foreach (var (key, keyNode, value) in Entries(map, path))
+        {
+            if (key.Length == 0)
+            {
+                Error(path, keyNode.Start, "key must not be empty");
+            }
+            else if (ReadScalar(value, Join(path, key), valueKind) is { } text)
+            {
+                entries[key] = ConfigValue.FromScalar(text);
+            }
+        }
+
+        return new ConfigValue { Map = entries };
+    }
+
+    private Dictionary<string, ModelConfig> ReadModels(YamlNode node, string path)
+    {
+        var models = new Dictionary<string, ModelConfig>(StringComparer.Ordinal);
+        if (IsNull(node))
+        {
+            return models;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return models;
+        }
+
+        foreach (var (name, keyNode, value) in Entries(map, path))
+        {
+            var p = Join(path, name);
+            var nameIsValid = CheckName(path, p, keyNode, name);
+            if (ReadModel(value, p, name) is { } model && nameIsValid)
+            {
+                models[name] = model;
+            }
+        }
+
+        return models;
+    }
+
+    private ModelConfig? ReadModel(YamlNode node, string path, string name)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            Error(path, node.Start, "expected a mapping");
+            return null;
+        }
+
+        List<DeploymentConfig>? deployments = null;
+        var seen = false;
+        foreach (var (key, keyNode, value) in Entries(map, path))
+        {
+            if (key == "deployments")
+            {
+                seen = true;
+                deployments = ReadDeployments(value, Join(path, key));
+            }
+            else
+            {
+                UnknownKey(path, keyNode, key, ModelKeys);
+            }
+        }
+
+        if (!seen)
+        {
+            Error(path, map.Start, "missing required key 'deployments'");
+        }
+
+        return deployments is null ? null : new ModelConfig { Name = name, Deployments = deployments };
+    }
+
+    private List<DeploymentConfig>? ReadDeployments(YamlNode node, string path)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(path, node.Start, "expected a list");
+            return null;
+        }
+
+        if (sequence.Children.Count == 0)
+        {
+            Error(path, node.Start, "must list at least one deployment");
+            return null;
+        }
+
+        var deployments = new List<DeploymentConfig>(sequence.Children.Count);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (sequence.Children[i] is not YamlMappingNode item)
+            {
+                Error(itemPath, sequence.Children[i].Start, "expected a mapping");
+                continue;
+            }
+
+            string? provider = null;
+            string? model = null;
+            bool hasProvider = false, hasModel = false;
+            foreach (var (key, keyNode, value) in Entries(item, itemPath))
+            {
+                var p = Join(itemPath, key);
+                switch (key)
+                {
+                    case "provider":
+                        hasProvider = true;
+                        provider = ReadRequiredString(value, p);
+                        if (provider is not null && !_providerNames.Contains(provider))
+                        {
+                            Error(p, value.Start, $"unknown provider '{provider}'{KeySuggester.Hint(provider, _providerNames)}");
+                            provider = null;
+                        }
+
+                        break;
+                    case "model":
+                        hasModel = true;
+                        model = ReadRequiredString(value, p);
+                        break;
+                    default:
+                        UnknownKey(itemPath, keyNode, key, DeploymentKeys);
+                        break;
+                }
+            }
+
+            if (!hasProvider)
+            {
+                Error(itemPath, item.Start, "missing required key 'provider'");
+            }
+
+            if (!hasModel)
+            {
+                Error(itemPath, item.Start, "missing required key 'model'");
+            }
+
+            if (provider is not null && model is not null)
+            {
+                deployments.Add(new DeploymentConfig { Provider = provider, Model = model });
+            }
+        }
+
+        return deployments;
+    }
+
+    private string? ReadUrl(YamlNode node, string path)
+    {
+        var text = ReadOptionalString(node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            Error(path, node.Start, $"expected an absolute http or https URL, got '{text}'");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>An optional string: <see langword="null"/> when absent, YAML null, empty after interpolation, or in error.</summary>
+    private string? ReadOptionalString(YamlNode node, string path) => ReadScalar(node, path, ConfigValueKind.String);
+
+    /// <summary>A required string: an error when YAML null or empty after interpolation.</summary>
+    private string? ReadRequiredString(YamlNode node, string path)
+    {
+        if (!TryReadText(node, path, ConfigValueKind.String, out var text))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(text))
+        {
+            Error(path, node.Start, "must not be empty");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A scalar of <paramref name="kind"/>, interpolated and checked; <see langword="null"/> when unset
+    /// (YAML null or empty after interpolation) or in error.
+    /// </summary>
+    private string? ReadScalar(YamlNode node, string path, ConfigValueKind kind)
+    {
+        if (!TryReadText(node, path, kind, out var text) || string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var valid = kind switch
+        {
+            ConfigValueKind.Integer => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+            ConfigValueKind.Number => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d),
+            ConfigValueKind.Boolean => ConfigValue.FromScalar(text).AsBoolean() is not null,
+            ConfigValueKind.Duration => DurationParser.TryParse(text, out _),
+            _ => true,
+        };
+        if (!valid)
+        {
+            Error(path, node.Start, $"expected {Describe(kind)}, got '{text}'");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>The interpolated text of a scalar; <see langword="false"/> when an error was recorded.</summary>
+    private bool TryReadText(YamlNode node, string path, ConfigValueKind kind, out string? text)
+    {
+        text = null;
+        if (node is not YamlScalarNode scalar)
+        {
+            Error(path, node.Start, $"expected {Describe(kind)}");
+            return false;
+        }
+
+        if (IsNull(scalar))
+        {
+            return true;
+        }
+
+        if (!EnvironmentInterpolator.TryInterpolate(scalar.Value ?? string.Empty, getEnvironmentVariable, out text, out var error))
+        {
+            Error(path, node.Start, error);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A mapping's entries in file order; reports non-string keys and the duplicates the parser dropped.</summary>
+    private List<(string Key, YamlNode KeyNode, YamlNode Value)> Entries(YamlMappingNode map, string path)
+    {
+        if (duplicates.TryGetValue(map.Start.Index, out var dropped))
+        {
+            foreach (var key in dropped)
+            {
+                Error(Join(path, key.Value), key.Start, $"duplicate key '{key.Value}'");
+            }
+        }
+
+        var entries = new List<(string, YamlNode, YamlNode)>(map.Children.Count);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            if (keyNode is YamlScalarNode { Value: { } key })
+            {
+                entries.Add((key, keyNode, value));
+            }
+            else
+            {
+                Error(path, keyNode.Start, "expected a string key");
+            }
+        }
+
+        return entries;
+    }
+
+    private bool CheckName(string parentPath, string path, YamlNode keyNode, string name)
+    {
+        if (name.Length == 0)
+        {
+            Error(parentPath, keyNode.Start, "name must not be empty");
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '-' or '_' or ':' or '/'))
+            {
+                Error(path, keyNode.Start, $"invalid name '{name}': use letters, digits, '.', '-', '_', ':' or '/'");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void UnknownKey(string path, YamlNode keyNode, string key, IEnumerable<string> known) =>
+        Error(Join(path, key), keyNode.Start, $"unknown key '{key}'{KeySuggester.Hint(key, known)}");
+
+    private static ProviderSetting? FindSetting(IReadOnlyList<ProviderSetting> settings, string key)
+    {
+        foreach (var setting in settings)
+        {
+            if (setting.Key == key)
+            {
+                return setting;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    private static string Describe(ConfigValueKind kind) => kind switch
+    {
+        ConfigValueKind.Integer => "an integer",
+        ConfigValueKind.Number => "a number",
+        ConfigValueKind.Boolean => "true or false",
+        ConfigValueKind.Duration => "a duration such as 500ms, 10s or 2m",
+        ConfigValueKind.Map => "a mapping",
+        _ => "a string",
+    };
+}
