@@ -1,5 +1,7 @@
 using Tollgate.Core.Providers;
+using Tollgate.Providers.Anthropic;
 using Tollgate.Providers.OpenAI;
+using Tollgate.Providers.Simulated;
 
 namespace Tollgate.Providers;
 
@@ -10,5 +12,7 @@ public static class BuiltInProviders
     public static IReadOnlyList<IChatProviderFactory> CreateFactories() =>
     [
         new OpenAIChatProviderFactory(),
+        new AnthropicChatProviderFactory(),
+        new SimulatedChatProviderFactory(),
     ];
 }

@@ -22,8 +22,8 @@ public sealed class ProviderHttpClients(IHttpClientFactory factory)
         return client;
     }
 
-    /// <summary>Configures the primary handler of every provider client from its name.</summary>
-    internal sealed class HandlerOptions : IConfigureNamedOptions<HttpClientFactoryOptions>
+    /// <summary>Configures the primary handler of every provider client from its name. Register as IConfigureOptions    /// <summary>Configures the primary handler of every provider client from its name.</summary>lt;HttpClientFactoryOptions    /// <summary>Configures the primary handler of every provider client from its name.</summary>gt;.</summary>
+    public sealed class HandlerOptions : IConfigureNamedOptions<HttpClientFactoryOptions>
     {
         public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
 

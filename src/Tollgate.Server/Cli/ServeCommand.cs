@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Tollgate.Core.Configuration;
 using Tollgate.Server.Hosting;
 
 namespace Tollgate.Server.Cli;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Buffers;
 using System.Text.Json;
 using Tollgate.Core.Errors;
 using Tollgate.Providers;

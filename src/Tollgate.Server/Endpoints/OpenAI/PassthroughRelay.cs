@@ -1,4 +1,4 @@
-using Tollgate.Chat;
+using System.Buffers;
 using Tollgate.Core.Http;
 using Tollgate.Core.Pipeline;
 using Tollgate.Core.Sse;
