@@ -233,7 +233,7 @@ public class ConfigLoaderTests
         var result = Parse("models:\n  m:\n    deploy: []\n");
 
         Assert.Equal(
-            ["tollgate.yaml:3:5: models.m: missing required key 'deployments'", "tollgate.yaml:3:5: models.m.deploy: unknown key 'deploy'"],
+            ["tollgate.yaml:3:5: models.m.deploy: unknown key 'deploy'", "tollgate.yaml:3:5: models.m: missing required key 'deployments'"],
             result.Errors.Select(e => e.Format("tollgate.yaml")));
     }
 
@@ -268,7 +268,7 @@ public class ConfigLoaderTests
         Assert.Equal(
             [
                 "tollgate.yaml:4:3: providers.sim: duplicate key 'sim'",
-                "tollgate.yaml:8:45: models.m.deployments[0].model: duplicate key 'model'",
+                "tollgate.yaml:8:46: models.m.deployments[0].model: duplicate key 'model'",
             ],
             result.Errors.Select(e => e.Format("tollgate.yaml")));
     }

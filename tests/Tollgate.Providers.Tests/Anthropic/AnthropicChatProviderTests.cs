@@ -221,6 +221,16 @@ public sealed class AnthropicChatProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamAsync_EndsWithoutMessageStop_ThrowsInvalidResponse502()
+    {
+        var ex = await Assert.ThrowsAsync<ProviderException>(
+            () => CollectAsync(CreateProvider().StreamAsync(Request("anthropic-truncated", "a b c d e"), CancellationToken.None)));
+
+        Assert.Equal(ProviderErrorKind.InvalidResponse, ex.Kind);
+        Assert.Equal(502, ex.StatusCode);
+    }
+
+    [Fact]
     public async Task CompleteAsync_MissingApiKey_ThrowsAuthenticationError()
     {
         var provider = CreateProvider(apiKey: null);

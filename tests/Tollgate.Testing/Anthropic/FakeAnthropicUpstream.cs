@@ -20,7 +20,8 @@ namespace Tollgate.Testing.Anthropic;
 /// <remarks>
 /// Scenarios by model name: <c>anthropic-429</c> (rate_limit_error, retry-after: 7), <c>anthropic-529</c>
 /// (overloaded_error), <c>anthropic-500</c> (api_error), <c>anthropic-hang</c> (message_start, then waits for the
-/// client to go away) and <c>anthropic-midstream-error</c> (an <c>error</c> event after some deltas). Thread-safe.
+/// client to go away) and <c>anthropic-midstream-error</c> (an <c>error</c> event after some deltas) and <c>anthropic-truncated</c> (the stream ends after
+/// some deltas without <c>message_stop</c>). Thread-safe.
 /// </remarks>
 public sealed class FakeAnthropicUpstream : IAsyncDisposable
 {
@@ -252,6 +253,11 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
                     ["type"] = "error",
                     ["error"] = new JsonObject { ["type"] = "overloaded_error", ["message"] = "Overloaded" },
                 });
+                return;
+            }
+
+            if (model == "anthropic-truncated" && i == 2)
+            {
                 return;
             }
 
