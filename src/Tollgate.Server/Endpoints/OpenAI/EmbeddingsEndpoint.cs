@@ -67,7 +67,7 @@ internal sealed class EmbeddingsEndpoint : OpenAIEndpoint
         context.FirstTokenTimestamp = Time.GetTimestamp();
         context.Usage = new ChatUsage { InputTokens = response.InputTokens };
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             OpenAIEmbeddingMapper.WriteResponse(writer, response, request.Encoding);
         }

@@ -19,7 +19,7 @@ internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator 
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("object", "list");
@@ -50,7 +50,7 @@ internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator 
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             WriteModel(writer, id);
         }

@@ -21,7 +21,7 @@ internal static class OpenAIErrorWriter
         }
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             WriteBody(writer, type, message, code, param);
         }
@@ -36,7 +36,7 @@ internal static class OpenAIErrorWriter
         var (_, type, message, code, param, _) = Describe(exception);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         buffer.Write("data: "u8);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             WriteBody(writer, type, message, code, param);
         }

@@ -10,7 +10,6 @@ namespace Tollgate.Server.Endpoints.OpenAI;
 /// <summary>Answers an OpenAI client from a provider that speaks another format, through the canonical model.</summary>
 internal static class TranslatedChatWriter
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task CompleteAsync(GatewayContext context, HttpContext http, IChatProvider provider, ChatRequest request, TimeProvider time)
     {
@@ -18,7 +17,7 @@ internal static class TranslatedChatWriter
         context.FirstTokenTimestamp = time.GetTimestamp();
         context.Usage = response.Usage;
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             OpenAIResponseMapper.Write(writer, response);
         }
@@ -71,7 +70,7 @@ internal static class TranslatedChatWriter
                     context.FirstTokenTimestamp ??= time.GetTimestamp();
                     buffer.ResetWrittenCount();
                     buffer.Write("data: "u8);
-                    using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+                    using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
                     {
                         OpenAIStreamMapper.Write(writer, update, id, model, created, includeUsage);
                     }
