@@ -49,6 +49,9 @@ internal static class OpenAIErrorWriter
     public static (int Status, string Type, string Message, string? Code, string? Param, TimeSpan? RetryAfter) Describe(Exception exception) => exception switch
     {
         GatewayException g => (g.StatusCode, g.ErrorType, g.Message, g.Code, g.Param, null),
+        // An upstream that rejects the gateway's own credentials may quote part of the provider key: never relay that text.
+        ProviderException { Kind: ProviderErrorKind.Upstream, StatusCode: 401 or 403 } p =>
+            (p.StatusCode, p.ErrorType ?? "authentication_error", $"The upstream provider refused the gateway's credentials (status {p.StatusCode}). Ask the gateway's operator to check the provider key.", "upstream_authentication_failed", null, null),
         ProviderException p => (p.StatusCode, p.ErrorType ?? "api_error", p.Message, p.ErrorCode, p.Param, p.RetryAfter),
         BadHttpRequestException { StatusCode: 413 } => (413, "invalid_request_error", "The request body is too large.", "request_too_large", null, null),
         BadHttpRequestException b => (b.StatusCode, "invalid_request_error", "The request could not be read.", null, null, null),
