@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
+using Tollgate.Chat;
 using Tollgate.Core;
 using Tollgate.Core.Gateway;
 using Tollgate.Core.Http;
 using Tollgate.Core.Pipeline;
-using Tollgate.Chat;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
 
