@@ -14,25 +14,22 @@ public static class OpenAIErrorMapper
         {
             var reader = new Utf8JsonReader(body);
             using var document = JsonDocument.ParseValue(ref reader);
-            if (document.RootElement.ValueKind == JsonValueKind.Object &&
-                document.RootElement.TryGetProperty("error", out var error))
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error))
             {
                 if (error.ValueKind == JsonValueKind.Object)
                 {
-                    message = GetString(error, "message");
-                    type = GetString(error, "type");
-                    param = GetString(error, "param");
-                    code = error.TryGetProperty("code", out var c) ? c.ValueKind switch
-                    {
-                        JsonValueKind.String => c.GetString(),
-                        JsonValueKind.Number => c.GetRawText(),
-                        _ => null,
-                    } : null;
+                    (message, type, param, code) = ReadFields(error);
                 }
                 else if (error.ValueKind == JsonValueKind.String)
                 {
                     message = error.GetString();
                 }
+            }
+            else if (root.ValueKind == JsonValueKind.Object && GetString(root, "object") == "error")
+            {
+                // vLLM and other OpenAI-compatible servers put the fields at the top level: {"object":"error","message":...}.
+                (message, type, param, code) = ReadFields(root);
             }
         }
         catch (JsonException)
@@ -58,6 +55,17 @@ public static class OpenAIErrorMapper
         429 => "rate_limit_error",
         _ => "api_error",
     };
+
+    private static (string? Message, string? Type, string? Param, string? Code) ReadFields(JsonElement error) => (
+        GetString(error, "message"),
+        GetString(error, "type"),
+        GetString(error, "param"),
+        error.TryGetProperty("code", out var c) ? c.ValueKind switch
+        {
+            JsonValueKind.String => c.GetString(),
+            JsonValueKind.Number => c.GetRawText(),
+            _ => null,
+        } : null);
 
     private static string? GetString(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -35,7 +35,7 @@ public static class OpenAIResponseMapper
                 SystemFingerprint = root.TryGetProperty("system_fingerprint", out var fp) && fp.ValueKind == JsonValueKind.String ? fp.GetString() : null,
             };
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
         {
             throw new ProviderException(ProviderErrorKind.InvalidResponse, 502, "The upstream sent a chat completion that is not valid JSON.", ex)
             {

@@ -1,0 +1,66 @@
+using Tollgate.Core.Errors;
+using Tollgate.Core.Routing;
+using Tollgate.Core.Tests.Testing;
+using Tollgate.Providers;
+
+namespace Tollgate.Core.Tests.Routing;
+
+public sealed class RoutingHandlerTests
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task InvokeAsync_UnknownModel_Throws404ModelNotFound()
+    {
+        var snapshot = TestGateway.Snapshot();
+        var called = false;
+
+        var ex = await Assert.ThrowsAsync<GatewayException>(() => new RoutingHandler().InvokeAsync(TestGateway.Context(snapshot, model: "gpt-5"), _ =>
+        {
+            called = true;
+            return Task.CompletedTask;
+        }).WaitAsync(TestTimeout));
+
+        Assert.Equal(404, ex.StatusCode);
+        Assert.Equal("model_not_found", ex.Code);
+        Assert.Equal("model", ex.Param);
+        Assert.Equal("invalid_request_error", ex.ErrorType);
+        Assert.Contains("'gpt-5'", ex.Message, StringComparison.Ordinal);
+        Assert.False(called);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ModelNameDiffersInCase_Throws404()
+    {
+        var providerConfig = TestGateway.Provider("openai");
+        var config = TestGateway.Config([providerConfig], [TestGateway.Model("gpt-4o", "openai", "gpt-4o-2024-08-06")]);
+        var snapshot = TestGateway.Snapshot(config, new Dictionary<string, IChatProvider> { ["openai"] = new FakeChatProvider(providerConfig) });
+
+        var ex = await Assert.ThrowsAsync<GatewayException>(() => new RoutingHandler().InvokeAsync(TestGateway.Context(snapshot, model: "GPT-4O"), _ => Task.CompletedTask).WaitAsync(TestTimeout));
+
+        Assert.Equal(404, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_KnownModel_SetsTargetToFirstDeployment()
+    {
+        var providerConfig = TestGateway.Provider("openai");
+        var provider = new FakeChatProvider(providerConfig);
+        var config = TestGateway.Config([providerConfig], [TestGateway.Model("gpt-4o", "openai", "gpt-4o-2024-08-06")]);
+        var snapshot = TestGateway.Snapshot(config, new Dictionary<string, IChatProvider> { ["openai"] = provider });
+        var context = TestGateway.Context(snapshot, model: "gpt-4o");
+        RouteTarget? seen = null;
+
+        await new RoutingHandler().InvokeAsync(context, c =>
+        {
+            seen = c.Target;
+            return Task.CompletedTask;
+        }).WaitAsync(TestTimeout);
+
+        Assert.NotNull(seen);
+        Assert.Same(provider, seen.Provider);
+        Assert.Equal("gpt-4o-2024-08-06", seen.Deployment.Model);
+        Assert.Same(providerConfig, seen.ProviderConfig);
+        Assert.Equal("gpt-4o", seen.Model.Name);
+    }
+}
