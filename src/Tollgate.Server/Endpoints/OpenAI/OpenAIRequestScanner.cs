@@ -50,6 +50,9 @@ internal static class OpenAIRequestScanner
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
                     reader.Read();
+
+                    // Present even when null: the pass-through must not inject a second stream_options key.
+                    hasStreamOptions = true;
                     if (reader.TokenType == JsonTokenType.Null)
                     {
                         continue;
@@ -60,7 +63,6 @@ internal static class OpenAIRequestScanner
                         throw InvalidType("stream_options", "an object", reader.TokenType);
                     }
 
-                    hasStreamOptions = true;
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         if (reader.ValueTextEquals("include_usage"u8))

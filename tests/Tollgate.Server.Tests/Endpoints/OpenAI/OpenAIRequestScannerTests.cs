@@ -57,7 +57,7 @@ public sealed class OpenAIRequestScannerTests
     [InlineData("\"stream\":true,\"stream_options\":{\"include_usage\":true}", true, true, true)]
     [InlineData("\"stream\":true,\"stream_options\":{\"include_usage\":false}", true, true, false)]
     [InlineData("\"stream\":true,\"stream_options\":{}", true, true, false)]
-    [InlineData("\"stream\":true,\"stream_options\":null", true, false, false)]
+    [InlineData("\"stream\":true,\"stream_options\":null", true, true, false)]
     [InlineData("\"stream_options\":{\"other\":[1,{\"a\":2}],\"include_usage\":true},\"stream\":true", true, true, true)]
     public void Scan_StreamFields_Reported(string fields, bool stream, bool hasOptions, bool includeUsage)
     {
