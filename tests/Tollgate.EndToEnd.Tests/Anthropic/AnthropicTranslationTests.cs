@@ -1,7 +1,9 @@
 using System.ClientModel;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
+using Tollgate.Core.Metering;
 using Tollgate.EndToEnd.Tests.Infrastructure;
 using Tollgate.EndToEnd.Tests.OpenAI;
 using Tollgate.Testing.Anthropic;
@@ -53,6 +55,62 @@ public sealed class AnthropicTranslationTests(GatewayFixture gateway) : IClassFi
         Assert.Equal(5, usage.InputTokenCount);
         Assert.Equal(5, usage.OutputTokenCount);
         Assert.True(ReceivedWith(marker).Body!["stream"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Streaming_WithoutIncludeUsage_NoUsageChunkButMetered()
+    {
+        var body = """{"model":"sonnet-usage","stream":true,"messages":[{"role":"user","content":"count these six words please"}]}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = OpenAIPassthroughTests.Json(body) };
+
+        using var response = await gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestTimeouts.Token());
+        var events = await SseReading.ReadAllDataAsync(response, TestTimeouts.Token());
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("[DONE]", events[^1]);
+        Assert.Equal("count these six words please", SseReading.AssembleContent(events));
+        Assert.DoesNotContain(events, e => e.Contains("\"usage\":{", StringComparison.Ordinal));
+        var totals = gateway.Server.Services.GetRequiredService<UsageTotals>();
+        await TestTimeouts.PollAsync(() => totals.Get("sonnet-usage")?.Requests >= 1, "the stream's usage record");
+        Assert.Equal(5, totals.Get("sonnet-usage")!.InputTokens);
+        Assert.Equal(5, totals.Get("sonnet-usage")!.OutputTokens);
+    }
+
+    [Fact]
+    public async Task Streaming_MidstreamError_EndsWithOpenAIErrorEvent()
+    {
+        var body = """{"model":"claude-midstream","stream":true,"messages":[{"role":"user","content":"one two three four five"}]}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = OpenAIPassthroughTests.Json(body) };
+
+        using var response = await gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestTimeouts.Token());
+        var events = await SseReading.ReadAllDataAsync(response, TestTimeouts.Token());
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("one two", SseReading.AssembleContent(events[..^1]));
+        OpenAIErrorAssert.HasShape(events[^1], type: "overloaded_error");
+        Assert.DoesNotContain("[DONE]", events);
+    }
+
+    [Fact]
+    public async Task Streaming_RateLimitedBeforeFirstByte_Sdk_Sees429()
+    {
+        var ex = await Assert.ThrowsAsync<ClientResultException>(async () =>
+        {
+            await foreach (var update in gateway.Chat("claude-429").CompleteChatStreamingAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token()))
+            {
+                Assert.Fail("no update is expected from a refused stream");
+            }
+        });
+
+        Assert.Equal(429, ex.Status);
+    }
+
+    [Fact]
+    public async Task UpstreamServerError_RawHttp_Returns500()
+    {
+        using var response = await gateway.Http.PostAsync("v1/chat/completions", OpenAIPassthroughTests.Json("""{"model":"claude-500","messages":[{"role":"user","content":"hi"}]}"""), TestTimeouts.Token());
+
+        await OpenAIErrorAssert.HasErrorAsync(response, 500);
     }
 
     [Fact]

@@ -93,6 +93,8 @@ public sealed class ErrorResponseTests(GatewayFixture gateway) : IClassFixture<G
 
         await OpenAIErrorAssert.HasErrorAsync(declared, 413, type: "invalid_request_error", code: "request_too_large");
         await OpenAIErrorAssert.HasErrorAsync(chunked, 413, type: "invalid_request_error", code: "request_too_large");
+        Assert.True(declared.Headers.ConnectionClose, "the unread body ends the connection, so the 413 says so");
+        Assert.True(chunked.Headers.ConnectionClose, "the unread body ends the connection, so the 413 says so");
         Assert.Equal(200, (int)small.StatusCode);
     }
 

@@ -69,14 +69,18 @@ public sealed class GatewayFixture : IAsyncLifetime
           gpt-parallel: { deployments: [ { provider: up, model: gpt-4o-mini } ] }
           embed: { deployments: [ { provider: up, model: text-embedding-3-small } ] }
           slow: { deployments: [ { provider: up, model: slow-stream } ] }
+          gpt-429: { deployments: [ { provider: up, model: fail-429 } ] }
           gpt-500: { deployments: [ { provider: up, model: fail-500 } ] }
           gpt-503: { deployments: [ { provider: up, model: fail-503 } ] }
           gpt-hang: { deployments: [ { provider: up-strict, model: hang } ] }
           gpt-idle: { deployments: [ { provider: up-strict, model: slow-stream } ] }
           gpt-dead: { deployments: [ { provider: dead, model: gpt-4o-mini } ] }
+          sonnet-usage: { deployments: [ { provider: claude, model: claude-sonnet-4-5 } ] }
           sonnet: { deployments: [ { provider: claude, model: claude-sonnet-4-5 } ] }
           claude-429: { deployments: [ { provider: claude, model: anthropic-429 } ] }
           claude-529: { deployments: [ { provider: claude, model: anthropic-529 } ] }
+          claude-500: { deployments: [ { provider: claude, model: anthropic-500 } ] }
+          claude-midstream: { deployments: [ { provider: claude, model: anthropic-midstream-error } ] }
           claude-hang: { deployments: [ { provider: claude, model: anthropic-hang } ] }
           demo: { deployments: [ { provider: sim, model: echo } ] }
         """;

@@ -97,6 +97,43 @@ public sealed class OpenAIPassthroughTests(GatewayFixture gateway) : IClassFixtu
     }
 
     [Fact]
+    public async Task Completion_ModelLastWithWhitespace_RewrittenInPlace()
+    {
+        var marker = Marker();
+        var body = $$"""
+            {
+              "messages" : [ { "role" : "user", "content" : "pretty {{marker}}" } ],
+              "model"    :   "gpt-test"
+            }
+            """;
+
+        using var response = await gateway.Http.PostAsync("v1/chat/completions", Json(body), TestTimeouts.Token());
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(body.Replace("\"gpt-test\"", "\"gpt-4o-mini\"", StringComparison.Ordinal), ReceivedWith(marker).Body);
+    }
+
+    [Fact]
+    public async Task Streaming_UpstreamRateLimited_Sdk_Sees429WithRetryAfter()
+    {
+        var body = """{"model":"gpt-429","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
+
+        var ex = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(async () =>
+        {
+            await foreach (var update in gateway.Chat("gpt-429").CompleteChatStreamingAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token()))
+            {
+                Assert.Fail("no update is expected from a refused stream");
+            }
+        });
+        using var response = await gateway.Http.PostAsync("v1/chat/completions", Json(body), TestTimeouts.Token());
+
+        Assert.Equal(429, ex.Status);
+        // OpenAI's own 429 types are "requests" and "tokens"; the pass-through keeps them.
+        await OpenAIErrorAssert.HasErrorAsync(response, 429, type: "requests", code: "rate_limit_exceeded");
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task Tools_Sdk_RoundTripToolCallAndResult()
     {
         var marker = Marker();
