@@ -73,7 +73,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
 
         await server.RewriteConfigAsync(Config("demo") + "  broken: { deployments: [ { provider: nowhere, model: echo } ] }\n");
 
-        await TestTimeouts.PollAsync(() => watcher.FailedReloadCount >= 1, "the refused reload");
+        await TestTimeouts.PollAsync(() => watcher.LastErrors.Any(e => e.Path.StartsWith("models.broken", StringComparison.Ordinal)), "the refused reload");
         Assert.Equal(0, watcher.ReloadCount);
         var error = Assert.Single(watcher.LastErrors);
         Assert.Equal("models.broken.deployments[0].provider", error.Path);
@@ -82,6 +82,21 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
         var chat = new ChatClient("demo", new System.ClientModel.ApiKeyCredential(MasterKey), GatewayFixture.SdkOptions(server.BaseUrl));
         var answer = (await chat.CompleteChatAsync([new UserChatMessage("still serving")], cancellationToken: TestTimeouts.Token())).Value;
         Assert.Equal("still serving", answer.Content[0].Text);
+    }
+
+    [Fact]
+    public async Task HotReload_EmptyFile_KeepsModelsAndMasterKey()
+    {
+        await using var server = await TollgateTestServer.StartAsync(Config("demo"), workingDirectory: _directory);
+        var watcher = server.Services.GetRequiredService<ConfigWatcherHolder>().Watcher!;
+
+        // What a reload sees when it reads a file an editor has truncated but not yet written.
+        await server.RewriteConfigAsync(string.Empty);
+
+        await TestTimeouts.PollAsync(() => watcher.FailedReloadCount >= 1, "the refused reload of the empty file");
+        Assert.Equal(0, watcher.ReloadCount);
+        Assert.Equal(["demo"], await ModelIdsAsync(ModelClient(server)));
+        Assert.False(Directory.Exists(Path.Combine(_directory, ".tollgate")), "no master key was generated to replace the configured one");
     }
 
     private static string Config(params string[] models) => $"""

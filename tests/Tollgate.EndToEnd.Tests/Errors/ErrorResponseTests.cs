@@ -55,7 +55,7 @@ public sealed class ErrorResponseTests(GatewayFixture gateway) : IClassFixture<G
     [Fact]
     public async Task Body_MalformedJson_Returns400()
     {
-        using var response = await gateway.Http.PostAsync("v1/chat/completions", OpenAIPassthroughTests.Json("""{"model":"gpt-test","messages":[""" ), TestTimeouts.Token());
+        using var response = await gateway.Http.PostAsync("v1/chat/completions", OpenAIPassthroughTests.Json("""{"model":"gpt-test","messages":["""), TestTimeouts.Token());
 
         await OpenAIErrorAssert.HasErrorAsync(response, 400, type: "invalid_request_error", code: "invalid_json");
     }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using Tollgate.Core.Errors;
 using Tollgate.Providers;
