@@ -14,6 +14,7 @@ namespace Tollgate.Core.Configuration;
 /// and container file systems).</item>
 /// <item>Either one (re)arms a 250 ms debounce timer, so a burst of events makes one reload; the reload is skipped
 /// when the file's time and length are what the last reload saw.</item>
+/// <item>An empty file is refused like an invalid one (a save in progress, not a config).</item>
 /// </list>
 /// Reloads run one at a time on timer threads; nothing thrown by <c>load</c> or <c>apply</c> escapes.
 /// </remarks>
@@ -181,8 +182,12 @@ public sealed partial class ConfigWatcher : IDisposable
 
                 Volatile.Write(ref _lastSeen, stamp);
 
-                // Step 2: load; a bad file keeps the last good config.
-                var result = _load(_path);
+                // Step 2: load; a bad file keeps the last good config. An empty file is refused too: it is what a
+                // reload sees while an editor saves by truncating and rewriting, and applying it would drop every
+                // model and the configured master key.
+                var result = stamp.Exists && stamp.Length == 0
+                    ? new ConfigLoadResult(null, [new ConfigError(string.Empty, "the config file is empty")])
+                    : _load(_path);
                 if (!result.Success)
                 {
                     IReadOnlyList<ConfigError> errors = result.Errors.Count > 0 ? result.Errors : [new ConfigError(string.Empty, "the config could not be loaded")];

@@ -15,6 +15,13 @@ internal static class OpenAIErrorWriter
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";
+        if (status == StatusCodes.Status413PayloadTooLarge && !HttpProtocol.IsHttp2(http.Request.Protocol) && !HttpProtocol.IsHttp3(http.Request.Protocol))
+        {
+            // The rest of an oversized body is never read, so Kestrel closes the HTTP/1.x connection after this
+            // answer; saying so keeps a keep-alive client from sending its next request down a closing connection.
+            response.Headers.Connection = "close";
+        }
+
         if (retryAfter is { } wait)
         {
             response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
