@@ -9,6 +9,10 @@ internal static class Payloads
     /// <summary>How many content chunks the streamed answers carry.</summary>
     public const int StreamChunks = 200;
 
+    // Declared first: the stream builders below read it during type initialization.
+    private static readonly string[] Words =
+        ["The", " earliest", " flight", " leaves", " Lisbon", " at", " 06", ":05", " and", " lands", " in", " Berlin", " at", " 10", ":20", "."];
+
     /// <summary>A chat request: a system prompt, six messages (one assistant tool call and its result), two tools.</summary>
     public static readonly byte[] ChatRequest = Encoding.UTF8.GetBytes("""
         {"model":"bench-json","messages":[
@@ -38,9 +42,6 @@ internal static class Payloads
         "stop_reason":"tool_use","stop_sequence":null,
         "usage":{"input_tokens":612,"cache_creation_input_tokens":0,"cache_read_input_tokens":256,"output_tokens":87}}
         """);
-
-    private static readonly string[] Words =
-        ["The", " earliest", " flight", " leaves", " Lisbon", " at", " 06", ":05", " and", " lands", " in", " Berlin", " at", " 10", ":20", "."];
 
     private static byte[] BuildOpenAIStream()
     {
