@@ -622,20 +622,7 @@ public static class OpenAIRequestMapper
 
         if (message.ToolCalls is { Count: > 0 } calls)
         {
-            writer.WriteStartArray("tool_calls");
-            foreach (var call in calls)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", call.Id);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.ArgumentsJson);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            OpenAIResponseMapper.WriteToolCalls(writer, calls);
         }
 
         if (message.ToolCallId is not null)

@@ -80,20 +80,7 @@ public static class OpenAIResponseMapper
 
             if (choice.Message.ToolCalls is { Count: > 0 } calls)
             {
-                writer.WriteStartArray("tool_calls");
-                foreach (var call in calls)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("id", call.Id);
-                    writer.WriteString("type", "function");
-                    writer.WriteStartObject("function");
-                    writer.WriteString("name", call.Name);
-                    writer.WriteString("arguments", call.ArgumentsJson);
-                    writer.WriteEndObject();
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
+                WriteToolCalls(writer, calls);
             }
 
             writer.WriteEndObject();
@@ -123,6 +110,25 @@ public static class OpenAIResponseMapper
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a <c>tool_calls</c> property: function calls with their JSON-text arguments.</summary>
+    public static void WriteToolCalls(Utf8JsonWriter writer, IList<ToolCall> calls)
+    {
+        writer.WriteStartArray("tool_calls");
+        foreach (var call in calls)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", call.Id);
+            writer.WriteString("type", "function");
+            writer.WriteStartObject("function");
+            writer.WriteString("name", call.Name);
+            writer.WriteString("arguments", call.ArgumentsJson);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>Writes a <c>usage</c> property in OpenAI's shape.</summary>
