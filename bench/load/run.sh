@@ -46,14 +46,16 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq nginx-light wrk >/dev/null
 fi
 command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"  # the streams test needs over 2,000 descriptors per process
 CLK_TCK=$(getconf CLK_TCK)
 
 log "publishing Tollgate and DelayedUpstream (Release) to $WORK"
 dotnet publish "$ROOT/src/Tollgate.Server" -c Release -o "$WORK/tollgate" -v quiet -nologo >"$WORK/publish.log" 2>&1
 dotnet publish "$HERE/DelayedUpstream" -c Release -o "$WORK/delayed" -v quiet -nologo >>"$WORK/publish.log" 2>&1
 
-# Step 2: the fake upstreams. nginx answers any method with `return`, so POST needs no tricks.
+# Step 2: the fake upstreams. JSON: `return` answers any method. SSE: the body is over nginx's 4 KB limit for one
+# config parameter, so it is a static file; nginx refuses POST on static files with 405, and `error_page 405 =200 $uri`
+# serves the file anyway (the internal redirect is a GET).
 CHUNK_HEAD='{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_06737a9306","choices":'
 JSON_BODY='{"id":"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG","object":"chat.completion","created":1741570283,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"The earliest flight leaves Lisbon at 06:05 and lands in Berlin at 10:20; a later one leaves at 09:40.","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":612,"completion_tokens":28,"total_tokens":640,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"service_tier":"default","system_fingerprint":"fp_06737a9306"}'
 SSE_BODY="data: ${CHUNK_HEAD}[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}\n\n"
@@ -82,6 +84,7 @@ EOF
 }
 
 mkdir -p "$WORK/upstream" "$WORK/proxy"
+printf '%b' "$SSE_BODY" >"$WORK/upstream/stream.sse"
 {
   nginx_common "$WORK/upstream"
   cat <<EOF
@@ -91,7 +94,11 @@ mkdir -p "$WORK/upstream" "$WORK/proxy"
   }
   server {
     listen 127.0.0.1:18082;
-    location = /v1/chat/completions { default_type text/event-stream; return 200 '$SSE_BODY'; }
+    location = /v1/chat/completions {
+      default_type text/event-stream;
+      alias $WORK/upstream/stream.sse;
+      error_page 405 =200 \$uri;
+    }
   }
 }
 EOF
@@ -195,7 +202,14 @@ log "warming up Tollgate for ${WARMUP}s"
 half=$(( (WARMUP + 1) / 2 ))
 MODEL=bench-json taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${half}s" -s "$HERE/chat.lua" "$TOLLGATE" >/dev/null
 MODEL=bench-sse taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${half}s" -s "$HERE/chat-stream.lua" "$TOLLGATE" >/dev/null
-MODEL=bench-json taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d2s -s "$HERE/chat.lua" http://127.0.0.1:18090/json/v1/chat/completions >/dev/null
+# Both proxies also open their connections to every upstream before measuring (else the 200 ms test's p99 is the
+# first requests' connection setup to the delayed upstream).
+for url in http://127.0.0.1:18090/json/v1/chat/completions http://127.0.0.1:18090/sse/v1/chat/completions; do
+  MODEL=bench-json taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d2s -s "$HERE/chat.lua" "$url" >/dev/null
+done
+for url in http://127.0.0.1:18090/delay/v1/chat/completions "$TOLLGATE"; do
+  MODEL=bench-delay taskset -c "$LOAD_CORE" wrk -t1 -c"$DELAY_CONNECTIONS" -d3s -s "$HERE/chat.lua" "$url" >/dev/null
+done
 RSS_IDLE=$(rss_kb "$TOLLGATE_PID")
 
 # Step 5: measurements.
