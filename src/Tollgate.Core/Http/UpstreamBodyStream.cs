@@ -3,33 +3,12 @@ using Tollgate.Providers;
 namespace Tollgate.Core.Http;
 
 /// <summary>
-/// A read-only view of an upstream body that fails a read with a 504 <see cref="ProviderException"/> when no byte
-/// arrives within the idle timeout or the exchange outlives its total timeout, and with a 502 when the connection
-/// breaks mid-body. The caller's own cancellation stays an <see cref="OperationCanceledException"/>.
+/// A read-only view of an upstream body that fails a read with a 504 <see cref="ProviderException"/> when the
+/// exchange's idle or total timeout expires, and with a 502 when the connection breaks mid-body. The caller's own
+/// cancellation stays an <see cref="OperationCanceledException"/>.
 /// </summary>
-internal sealed class UpstreamBodyStream : Stream
+internal sealed class UpstreamBodyStream(Stream inner, UpstreamExchange exchange, CancellationToken callerToken) : Stream
 {
-    private readonly Stream _inner;
-    private readonly TimeSpan _idle;
-    private readonly CancellationToken _exchangeToken;
-    private readonly CancellationToken _callerToken;
-    private readonly CancellationTokenSource _total;
-    private readonly CancellationTokenSource _idleSource;
-    private readonly CancellationTokenSource _readSource;
-
-    public UpstreamBodyStream(Stream inner, TimeSpan idle, TimeProvider time, CancellationTokenSource total, CancellationToken exchangeToken, CancellationToken callerToken)
-    {
-        _inner = inner;
-        _idle = idle;
-        _exchangeToken = exchangeToken;
-        _callerToken = callerToken;
-        _total = total;
-        _idleSource = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-
-        // One linked source for the stream's life, so a read allocates nothing.
-        _readSource = CancellationTokenSource.CreateLinkedTokenSource(exchangeToken, _idleSource.Token);
-    }
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -46,23 +25,28 @@ internal sealed class UpstreamBodyStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _idleSource.CancelAfter(_idle);
+        exchange.ReadStarted();
         try
         {
-            if (cancellationToken.CanBeCanceled && cancellationToken != _callerToken && cancellationToken != _exchangeToken)
+            if (cancellationToken.CanBeCanceled && cancellationToken != callerToken && cancellationToken != exchange.Token)
             {
-                using var perRead = CancellationTokenSource.CreateLinkedTokenSource(_readSource.Token, cancellationToken);
-                return await _inner.ReadAsync(buffer, perRead.Token);
+                using var perRead = CancellationTokenSource.CreateLinkedTokenSource(exchange.Token, cancellationToken);
+                return await inner.ReadAsync(buffer, perRead.Token);
             }
 
-            return await _inner.ReadAsync(buffer, _readSource.Token);
+            return await inner.ReadAsync(buffer, exchange.Token);
         }
-        catch (OperationCanceledException ex) when (!_callerToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw UpstreamHttp.Timeout(_total.IsCancellationRequested ? "total" : "idle", ex);
+            throw UpstreamHttp.Timeout(exchange.ExpiredTimeout ?? "idle", ex);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !_callerToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !callerToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            if (exchange.ExpiredTimeout is { } expired)
+            {
+                throw UpstreamHttp.Timeout(expired, ex);
+            }
+
             throw new ProviderException(ProviderErrorKind.Unreachable, 502, "The upstream connection broke while sending its answer.", ex)
             {
                 ErrorType = "api_connection_error",
@@ -71,10 +55,7 @@ internal sealed class UpstreamBodyStream : Stream
         }
         finally
         {
-            if (!_idleSource.IsCancellationRequested)
-            {
-                _idleSource.CancelAfter(Timeout.InfiniteTimeSpan);
-            }
+            exchange.ReadEnded();
         }
     }
 
@@ -97,9 +78,7 @@ internal sealed class UpstreamBodyStream : Stream
     {
         if (disposing)
         {
-            _inner.Dispose();
-            _readSource.Dispose();
-            _idleSource.Dispose();
+            inner.Dispose();
         }
 
         base.Dispose(disposing);

@@ -27,35 +27,31 @@ public static class UpstreamHttp
     public static async Task<UpstreamResponse> SendAsync(
         HttpClient client, HttpRequestMessage request, UpstreamTimeouts timeouts, TimeProvider time, CancellationToken cancellationToken)
     {
-        // Step 1: one token source bounds the whole exchange (total), another only the wait for headers (first byte).
-        var total = new CancellationTokenSource(timeouts.Total, time);
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
+        // Step 1: one watchdog bounds the exchange: first byte (until the headers), idle (per body read) and total.
+        var exchange = new UpstreamExchange(timeouts, time, cancellationToken);
         HttpResponseMessage? response = null;
         try
         {
-            using (var firstByte = new CancellationTokenSource(timeouts.FirstByte, time))
-            using (var headersToken = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, firstByte.Token))
+            try
             {
-                try
-                {
-                    response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersToken.Token);
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    var which = firstByte.IsCancellationRequested ? "first-byte" : total.IsCancellationRequested ? "total" : "connect";
-                    throw Timeout(which, ex);
-                }
-                catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw Unreachable(ex);
-                }
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, exchange.Token);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not the caller: a watchdog deadline, or the handler's own connect timeout.
+                throw Timeout(exchange.ExpiredTimeout ?? "connect", ex);
+            }
+            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Unreachable(ex);
             }
 
-            // Step 2: the body reads under the idle timeout, the total timeout and the caller's token.
-            var body = await response.Content.ReadAsStreamAsync(linked.Token);
-            var guarded = new UpstreamBodyStream(body, timeouts.Idle, time, total, linked.Token, cancellationToken);
-            var owner = new ExchangeOwner(response, linked, total);
-            return new UpstreamResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), guarded, owner)
+            exchange.HeadersReceived();
+
+            // Step 2: the body reads under the idle and total timeouts and the caller's token.
+            var body = await response.Content.ReadAsStreamAsync(exchange.Token);
+            var guarded = new UpstreamBodyStream(body, exchange, cancellationToken);
+            return new UpstreamResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), guarded, new ExchangeOwner(response, exchange))
             {
                 RelayedHeaders = CollectRelayedHeaders(response),
             };
@@ -63,8 +59,7 @@ public static class UpstreamHttp
         catch
         {
             response?.Dispose();
-            linked.Dispose();
-            total.Dispose();
+            await exchange.DisposeAsync();
             throw;
         }
     }
@@ -154,14 +149,12 @@ public static class UpstreamHttp
         return false;
     }
 
-    private sealed class ExchangeOwner(HttpResponseMessage response, CancellationTokenSource linked, CancellationTokenSource total) : IAsyncDisposable
+    private sealed class ExchangeOwner(HttpResponseMessage response, UpstreamExchange exchange) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()
         {
             response.Dispose();
-            linked.Dispose();
-            total.Dispose();
-            return ValueTask.CompletedTask;
+            return exchange.DisposeAsync();
         }
     }
 }

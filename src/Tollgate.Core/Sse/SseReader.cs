@@ -21,6 +21,8 @@ public sealed class SseReader : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _event = new(64);
     private readonly long _maxEventBytes;
     private bool _hasData;
+    private bool _inEvent;
+    private bool _eventReturned = true;
 
     /// <summary>Reads from <paramref name="stream"/>, leaving it open. Events over <paramref name="maxEventBytes"/> fail the read.</summary>
     public SseReader(Stream stream, long maxEventBytes = 16 * 1024 * 1024)
@@ -44,60 +46,95 @@ public sealed class SseReader : IAsyncDisposable
     /// <summary>Reads the next event. Returns <see langword="false"/> at the end of the stream; a trailing event without its blank line is still returned.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        _raw.ResetWrittenCount();
-        _data.ResetWrittenCount();
-        _event.ResetWrittenCount();
-        _hasData = false;
-        var sawAnyLine = false;
-
+        BeginEvent();
         while (true)
         {
             var result = await _reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            var consumed = buffer.Start;
-            var ended = false;
-
-            while (TryReadLine(ref buffer, result.IsCompleted, out var line, out var lineWithTerminator))
-            {
-                consumed = buffer.Start;
-                Append(_raw, lineWithTerminator);
-                if (line.IsEmpty)
-                {
-                    if (sawAnyLine)
-                    {
-                        ended = true;
-                        break;
-                    }
-
-                    // A stray blank line between events: not part of any event.
-                    _raw.ResetWrittenCount();
-                    continue;
-                }
-
-                sawAnyLine = true;
-                ProcessLine(line);
-                if (_raw.WrittenCount > _maxEventBytes)
-                {
-                    throw new InvalidDataException($"A server-sent event exceeded {_maxEventBytes} bytes.");
-                }
-            }
-
-            _reader.AdvanceTo(consumed, buffer.End);
-            if (ended)
+            if (Consume(result, out var endOfStream))
             {
                 return true;
             }
 
-            if (result.IsCompleted)
+            if (endOfStream)
             {
-                return sawAnyLine;
-            }
-
-            if (buffer.Length > _maxEventBytes)
-            {
-                throw new InvalidDataException($"A server-sent event line exceeded {_maxEventBytes} bytes.");
+                return false;
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the next event only if it has already arrived whole; never waits. Lets a relay write every event at hand
+    /// and flush once, without holding back any event that has arrived.
+    /// </summary>
+    public bool TryReadBuffered()
+    {
+        BeginEvent();
+        return _reader.TryRead(out var result) && Consume(result, out _);
+    }
+
+    private void BeginEvent()
+    {
+        if (!_eventReturned)
+        {
+            return;
+        }
+
+        _raw.ResetWrittenCount();
+        _data.ResetWrittenCount();
+        _event.ResetWrittenCount();
+        _hasData = false;
+        _inEvent = false;
+        _eventReturned = false;
+    }
+
+    /// <summary>Consumes whole lines of <paramref name="result"/> until an event ends; partial state survives to the next call.</summary>
+    private bool Consume(ReadResult result, out bool endOfStream)
+    {
+        var buffer = result.Buffer;
+        endOfStream = false;
+        while (TryReadLine(ref buffer, result.IsCompleted, out var line, out var lineWithTerminator))
+        {
+            Append(_raw, lineWithTerminator);
+            if (line.IsEmpty)
+            {
+                if (_inEvent)
+                {
+                    // Examined only up to here: the next read returns at once if more events are already buffered.
+                    _reader.AdvanceTo(buffer.Start);
+                    _eventReturned = true;
+                    return true;
+                }
+
+                // A stray blank line between events: not part of any event.
+                _raw.ResetWrittenCount();
+                continue;
+            }
+
+            _inEvent = true;
+            ProcessLine(line);
+            if (_raw.WrittenCount > _maxEventBytes)
+            {
+                throw new InvalidDataException($"A server-sent event exceeded {_maxEventBytes} bytes.");
+            }
+        }
+
+        if (buffer.Length > _maxEventBytes)
+        {
+            throw new InvalidDataException($"A server-sent event line exceeded {_maxEventBytes} bytes.");
+        }
+
+        _reader.AdvanceTo(buffer.Start, buffer.End);
+        if (result.IsCompleted)
+        {
+            endOfStream = true;
+            if (_inEvent)
+            {
+                _eventReturned = true;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>

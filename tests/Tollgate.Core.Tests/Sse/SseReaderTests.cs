@@ -223,4 +223,40 @@ public sealed class SseReaderTests
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public async Task ReadAsync_TwoEventsInOneReadOnOpenStream_ReturnsBothWithoutMoreData()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await using var reader = new SseReader(pipe.Reader.AsStream());
+        await pipe.Writer.WriteAsync("data: one\n\ndata: two\n\n"u8.ToArray());
+
+        // The stream stays open: the second event must not wait for bytes that never come.
+        Assert.True(await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("one", System.Text.Encoding.UTF8.GetString(reader.Data.Span));
+        Assert.True(await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("two", System.Text.Encoding.UTF8.GetString(reader.Data.Span));
+        await pipe.Writer.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task TryReadBuffered_EventsAlreadyArrived_ReturnsThemThenFalseWithoutWaiting()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await using var reader = new SseReader(pipe.Reader.AsStream());
+        await pipe.Writer.WriteAsync("data: a\n\ndata: b\n\ndata: partial"u8.ToArray());
+
+        Assert.True(await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("a", System.Text.Encoding.UTF8.GetString(reader.Data.Span));
+        Assert.True(reader.TryReadBuffered());
+        Assert.Equal("b", System.Text.Encoding.UTF8.GetString(reader.Data.Span));
+        Assert.False(reader.TryReadBuffered());
+
+        // The partial event completes once its blank line arrives.
+        await pipe.Writer.WriteAsync("\n\n"u8.ToArray());
+        Assert.True(await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("partial", System.Text.Encoding.UTF8.GetString(reader.Data.Span));
+        await pipe.Writer.CompleteAsync();
+        Assert.False(await reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+    }
 }

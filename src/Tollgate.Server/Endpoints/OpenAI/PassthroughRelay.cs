@@ -1,7 +1,5 @@
-using System.Buffers;
 using Tollgate.Core.Http;
 using Tollgate.Core.Pipeline;
-using Tollgate.Core.Sse;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
 
@@ -9,7 +7,8 @@ namespace Tollgate.Server.Endpoints.OpenAI;
 
 /// <summary>
 /// The same-format fast path: sends the client's JSON with only the model rewritten, then relays the upstream's bytes.
-/// A stream is relayed one SSE event at a time, flushed per event, never buffered whole; usage is read from the
+/// A stream is relayed event by event as the upstream sends them, never buffered whole: every event that has arrived
+/// is written and flushed before the next upstream read, so none waits for a later one. Usage is read from the
 /// events as they pass.
 /// </summary>
 internal static class PassthroughRelay
@@ -86,52 +85,15 @@ internal static class PassthroughRelay
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
-        var writer = response.BodyWriter;
-        await using var reader = new SseReader(upstream.Body);
-        var first = true;
-        while (await reader.ReadAsync(cancellationToken))
+        var relay = new SseEventRelay();
+        try
         {
-            if (reader.HasData && ContainsUsageObject(reader.Data.Span) &&
-                OpenAIUsageReader.TryRead(reader.Data.Span, out var usage, out var hasChoices))
-            {
-                context.Usage = usage;
-                if (hideUsageChunk && !hasChoices)
-                {
-                    continue;
-                }
-            }
-
-            if (first && reader.HasData)
-            {
-                context.FirstTokenTimestamp = time.GetTimestamp();
-                first = false;
-            }
-
-            writer.Write(reader.RawEvent.Span);
-            var flush = await writer.FlushAsync(cancellationToken);
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                return;
-            }
+            await relay.RelayAsync(upstream.Body, response.BodyWriter, hideUsageChunk, time, cancellationToken);
         }
-    }
-
-    /// <summary>A cheap check before parsing: a non-null <c>"usage"</c> object appears in the event.</summary>
-    private static bool ContainsUsageObject(ReadOnlySpan<byte> data)
-    {
-        var at = data.IndexOf("\"usage\""u8);
-        if (at < 0)
+        finally
         {
-            return false;
+            context.Usage = relay.Usage ?? context.Usage;
+            context.FirstTokenTimestamp = relay.FirstEventTimestamp ?? context.FirstTokenTimestamp;
         }
-
-        var rest = data[(at + 7)..].TrimStart(" \t\r\n"u8);
-        if (rest.IsEmpty || rest[0] != (byte)':')
-        {
-            return false;
-        }
-
-        rest = rest[1..].TrimStart(" \t\r\n"u8);
-        return !rest.IsEmpty && rest[0] == (byte)'{';
     }
 }
