@@ -6,20 +6,22 @@ using Tollgate.Core.Configuration;
 namespace Tollgate.Core.Http;
 
 /// <summary>
-/// Hands each provider a client over its own pooled <see cref="SocketsHttpHandler"/>, made by IHttpClientFactory. The
-/// client name carries the provider name and connect timeout, so a reload that changes them gets a fresh handler.
+/// Hands each provider an invoker over its own pooled <see cref="SocketsHttpHandler"/>, made by IHttpClientFactory's
+/// handler factory. The name carries the provider name and connect timeout, so a reload that changes them gets a fresh
+/// handler. A bare <see cref="HttpMessageInvoker"/> rather than an HttpClient: the request path needs none of
+/// HttpClient's extras (base address, default headers, its own timeout and cancellation source per request).
 /// </summary>
-public sealed class ProviderHttpClients(IHttpClientFactory factory)
+public sealed class ProviderHttpClients(IHttpMessageHandlerFactory factory)
 {
     internal const string NamePrefix = "tollgate-provider:";
 
-    /// <summary>Creates the client for <paramref name="config"/>. Its Timeout is infinite: <see cref="UpstreamHttp"/> applies the provider's timeouts.</summary>
-    public HttpClient Create(ProviderConfig config)
+    /// <summary>Creates the invoker for <paramref name="config"/>. It applies no timeout: <see cref="UpstreamHttp"/> applies the provider's.</summary>
+    public HttpMessageInvoker Create(ProviderConfig config)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"{NamePrefix}{(long)config.Timeouts.Connect.TotalMilliseconds}:{config.Name}");
-        var client = factory.CreateClient(name);
-        client.Timeout = Timeout.InfiniteTimeSpan;
-        return client;
+
+        // The factory owns the handler's lifetime (infinite for these names), so the invoker must not dispose it.
+        return new HttpMessageInvoker(factory.CreateHandler(name), disposeHandler: false);
     }
 
     /// <summary>Configures the primary handler of every provider client from its name. Register as IConfigureOptions    /// <summary>Configures the primary handler of every provider client from its name.</summary>lt;HttpClientFactoryOptions    /// <summary>Configures the primary handler of every provider client from its name.</summary>gt;.</summary>

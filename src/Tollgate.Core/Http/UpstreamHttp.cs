@@ -25,7 +25,7 @@ public static class UpstreamHttp
     /// body enforces the idle timeout between reads and the total timeout over the whole exchange.
     /// </summary>
     public static async Task<UpstreamResponse> SendAsync(
-        HttpClient client, HttpRequestMessage request, UpstreamTimeouts timeouts, TimeProvider time, CancellationToken cancellationToken)
+        HttpMessageInvoker client, HttpRequestMessage request, UpstreamTimeouts timeouts, TimeProvider time, CancellationToken cancellationToken)
     {
         // Step 1: one watchdog bounds the exchange: first byte (until the headers), idle (per body read) and total.
         var exchange = new UpstreamExchange(timeouts, time, cancellationToken);
@@ -34,7 +34,10 @@ public static class UpstreamHttp
         {
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, exchange.Token);
+                // A handler returns once the headers are read; the body streams (no HttpClient buffering in between).
+                response = client is HttpClient httpClient
+                    ? await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, exchange.Token)
+                    : await client.SendAsync(request, exchange.Token);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Tollgate.Core.Providers;
 
 /// <summary>What a provider gets from the host.</summary>
-/// <param name="HttpClient">A client over the provider's own pooled <see cref="System.Net.Http.SocketsHttpHandler"/>, made by IHttpClientFactory with the provider's connect timeout. Its own Timeout is infinite: <see cref="Http.UpstreamHttp"/> applies the others.</param>
+/// <param name="HttpClient">An invoker over the provider's own pooled <see cref="System.Net.Http.SocketsHttpHandler"/>, made by IHttpClientFactory with the provider's connect timeout. It applies no timeout of its own: <see cref="Http.UpstreamHttp"/> applies them. (An <see cref="System.Net.Http.HttpClient"/> is an invoker too; tests pass one.)</param>
 /// <param name="Time">The clock.</param>
 /// <param name="Random">The randomness source (simulated latency and errors).</param>
 /// <param name="LoggerFactory">For the provider's logs.</param>
-public sealed record ProviderContext(HttpClient HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory);
+public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory);

@@ -14,7 +14,7 @@ namespace Tollgate.Core.Tests.Testing;
 internal static class TestGateway
 {
     public static GatewayState CreateState(params IChatProviderFactory[] factories) =>
-        new(new ProviderRegistry(factories), new ProviderHttpClients(new FakeHttpClientFactory()), TimeProvider.System, new Random(1), NullLoggerFactory.Instance);
+        new(new ProviderRegistry(factories), new ProviderHttpClients(new FakeHttpMessageHandlerFactory()), TimeProvider.System, new Random(1), NullLoggerFactory.Instance);
 
     public static TollgateConfig EmptyConfig() => new()
     {
