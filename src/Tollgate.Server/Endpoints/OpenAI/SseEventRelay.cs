@@ -156,8 +156,9 @@ internal sealed class SseEventRelay
     {
         FirstEventTimestamp ??= time.GetTimestamp();
 
-        // Fast path: no event here mentions usage, so the whole run is copied at once.
-        if (events.IndexOf("\"usage\""u8) < 0)
+        // Fast path: no event here carries a usage object (chunks say "usage":null until the last), so the whole run
+        // is copied at once.
+        if (!ContainsUsageObject(events))
         {
             client.Write(events);
             return;
@@ -168,7 +169,7 @@ internal sealed class SseEventRelay
             var length = trailing ? events.Length : FirstEventLength(events);
             var current = events[..length];
             events = events[length..];
-            if (current.IndexOf("\"usage\""u8) >= 0 && TryReadUsage(current, out var usage, out var hasChoices))
+            if (ContainsUsageObject(current) && TryReadUsage(current, out var usage, out var hasChoices))
             {
                 Usage = usage;
                 if (hideUsageChunk && !hasChoices)
@@ -178,6 +179,30 @@ internal sealed class SseEventRelay
             }
 
             client.Write(current);
+        }
+    }
+
+    /// <summary>Whether some <c>"usage"</c> in <paramref name="span"/> is followed by <c>:</c> and an object, not <c>null</c>.</summary>
+    internal static bool ContainsUsageObject(ReadOnlySpan<byte> span)
+    {
+        while (true)
+        {
+            var at = span.IndexOf("\"usage\""u8);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            span = span[(at + 7)..];
+            var rest = span.TrimStart(" \t"u8);
+            if (!rest.IsEmpty && rest[0] == (byte)':')
+            {
+                rest = rest[1..].TrimStart(" \t"u8);
+                if (!rest.IsEmpty && rest[0] == (byte)'{')
+                {
+                    return true;
+                }
+            }
         }
     }
 

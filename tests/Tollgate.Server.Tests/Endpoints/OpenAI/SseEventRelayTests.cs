@@ -77,6 +77,14 @@ public sealed class SseEventRelayTests
     public void LastBoundary_FindsEndOfLastCompleteEvent(string text, int expected) =>
         Assert.Equal(expected, SseEventRelay.LastBoundary(Encoding.UTF8.GetBytes(text)));
 
+    [Theory]
+    [InlineData("{\"usage\":null}", false)]
+    [InlineData("{\"usage\": null, \"x\":{\"usage\" : {\"a\":1}}}", true)]
+    [InlineData("{\"usage\":{\"prompt_tokens\":1}}", true)]
+    [InlineData("{\"content\":\"the word usage\"}", false)]
+    public void ContainsUsageObject_OnlyForANonNullObject(string json, bool expected) =>
+        Assert.Equal(expected, SseEventRelay.ContainsUsageObject(Encoding.UTF8.GetBytes(json)));
+
     private static async Task<(string Output, SseEventRelay Relay)> RelayAsync(string input, bool hideUsageChunk, bool oneByteReads)
     {
         var bytes = Encoding.UTF8.GetBytes(input);
