@@ -99,6 +99,26 @@ public sealed class ErrorResponseTests(GatewayFixture gateway) : IClassFixture<G
     }
 
     [Fact]
+    public async Task Upstream_RejectsProviderKey_ClientNeverSeesAnyPartOfIt()
+    {
+        const string ProviderKey = "sk-secret-provider-key-0123456789";
+        var yaml = GatewayFixture.Config(gateway.OpenAI.BaseUrl, gateway.Anthropic.BaseUrl, GatewayFixture.ClosedBaseUrl())
+            .Replace("sk-upstream-test", ProviderKey, StringComparison.Ordinal);
+        Assert.Contains(ProviderKey, yaml, StringComparison.Ordinal);
+        await using var server = await TollgateTestServer.StartAsync(yaml);
+        using var http = GatewayFixture.CreateHttpClient(server.BaseUrl, server.MasterKey);
+
+        using var response = await http.PostAsync("v1/chat/completions", OpenAIPassthroughTests.Json(ValidBody), TestTimeouts.Token());
+        var body = await response.Content.ReadAsStringAsync(TestTimeouts.Token());
+
+        // The fake upstream quotes the key's first characters, as OpenAI does ("Incorrect API key provided: sk-sec***").
+        Assert.Equal(401, (int)response.StatusCode);
+        Assert.DoesNotContain("sk-sec", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderKey, body, StringComparison.Ordinal);
+        Assert.Contains("upstream_authentication_failed", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Upstream_Unreachable_Returns502()
     {
         using var response = await gateway.Http.PostAsync("v1/chat/completions", OpenAIPassthroughTests.Json(Body("gpt-dead")), TestTimeouts.Token());
