@@ -23,6 +23,9 @@ public sealed class UpstreamResponse : IAsyncDisposable
     /// <summary>The body, read as it arrives.</summary>
     public Stream Body { get; }
 
+    /// <summary>The declared body length, when the upstream sent Content-Length.</summary>
+    public long? ContentLength { get; init; }
+
     /// <summary>Upstream headers worth relaying to the client (rate-limit headers, Retry-After, request ids).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> RelayedHeaders { get; init; } = [];
 

@@ -57,6 +57,7 @@ public static class UpstreamHttp
             return new UpstreamResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), guarded, new ExchangeOwner(response, exchange))
             {
                 RelayedHeaders = CollectRelayedHeaders(response),
+                ContentLength = response.Content.Headers.ContentLength,
             };
         }
         catch
@@ -70,6 +71,25 @@ public static class UpstreamHttp
     /// <summary>Reads the whole body of a non-streamed response under the same timeouts, mapping failures like <see cref="SendAsync"/>.</summary>
     public static async Task<byte[]> ReadBodyAsync(UpstreamResponse response, CancellationToken cancellationToken)
     {
+        // A declared length (the usual case) is read straight into an array of that size.
+        if (response.ContentLength is { } length and >= 0 and <= int.MaxValue)
+        {
+            var exact = new byte[length];
+            var read = 0;
+            while (read < exact.Length)
+            {
+                var n = await response.Body.ReadAsync(exact.AsMemory(read), cancellationToken);
+                if (n == 0)
+                {
+                    return exact[..read];
+                }
+
+                read += n;
+            }
+
+            return exact;
+        }
+
         using var buffer = new MemoryStream();
         await response.Body.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();
@@ -123,18 +143,18 @@ public static class UpstreamHttp
             ErrorCode = "upstream_unreachable",
         };
 
-    private static List<KeyValuePair<string, string>> CollectRelayedHeaders(HttpResponseMessage response)
+    private static KeyValuePair<string, string>[] CollectRelayedHeaders(HttpResponseMessage response)
     {
-        var relayed = new List<KeyValuePair<string, string>>();
+        List<KeyValuePair<string, string>>? relayed = null;
         foreach (var name in RelayedHeaderNames)
         {
             if (TryGet(response.Headers, name, out var value))
             {
-                relayed.Add(new(name, value));
+                (relayed ??= []).Add(new(name, value));
             }
         }
 
-        return relayed;
+        return relayed is null ? [] : [.. relayed];
     }
 
     private static bool TryGet(HttpResponseHeaders headers, string name, out string value)
