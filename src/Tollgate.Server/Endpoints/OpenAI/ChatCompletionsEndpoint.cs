@@ -17,15 +17,7 @@ internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
 
     protected override GatewayDelegate Pipeline { get; }
 
-    private async Task ReadAsync(GatewayContext context)
-    {
-        var exchange = (OpenAIExchange)context.Exchange!;
-        var http = exchange.Http;
-        exchange.Body = await RequestBody.ReadAsync(http.Request, context.Snapshot.Config.Server.MaxRequestBodyBytes, http.RequestAborted);
-        exchange.Scan = OpenAIRequestScanner.Scan(exchange.Body.Span, requireMessages: true);
-        context.RequestedModel = exchange.Scan.Model;
-        context.Stream = exchange.Scan.Stream;
-    }
+    private Task ReadAsync(GatewayContext context) => ReadRequestAsync(context, requireMessages: true, requireInput: false);
 
     private async Task AnswerAsync(GatewayContext context)
     {

@@ -21,14 +21,7 @@ internal sealed class EmbeddingsEndpoint : OpenAIEndpoint
 
     protected override GatewayDelegate Pipeline { get; }
 
-    private async Task ReadAsync(GatewayContext context)
-    {
-        var exchange = (OpenAIExchange)context.Exchange!;
-        var http = exchange.Http;
-        exchange.Body = await RequestBody.ReadAsync(http.Request, context.Snapshot.Config.Server.MaxRequestBodyBytes, http.RequestAborted);
-        exchange.Scan = OpenAIRequestScanner.Scan(exchange.Body.Span, requireMessages: false, requireInput: true);
-        context.RequestedModel = exchange.Scan.Model;
-    }
+    private Task ReadAsync(GatewayContext context) => ReadRequestAsync(context, requireMessages: false, requireInput: true);
 
     private async Task AnswerAsync(GatewayContext context)
     {

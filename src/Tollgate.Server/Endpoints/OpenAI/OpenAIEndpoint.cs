@@ -47,6 +47,20 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
         }
     }
 
+    /// <summary>
+    /// The surface's read step: the body under the size limit (413), the scan that validates it and finds the model
+    /// (400), then the model name and stream flag for the rest of the pipeline.
+    /// </summary>
+    protected static async Task ReadRequestAsync(GatewayContext context, bool requireMessages, bool requireInput)
+    {
+        var exchange = (OpenAIExchange)context.Exchange!;
+        var http = exchange.Http;
+        exchange.Body = await RequestBody.ReadAsync(http.Request, context.Snapshot.Config.Server.MaxRequestBodyBytes, http.RequestAborted);
+        exchange.Scan = OpenAIRequestScanner.Scan(exchange.Body.Span, requireMessages, requireInput);
+        context.RequestedModel = exchange.Scan.Model;
+        context.Stream = exchange.Scan.Stream;
+    }
+
     private async Task WriteErrorAsync(HttpContext http, Exception exception)
     {
         var (status, type, _, _, _, _) = OpenAIErrorWriter.Describe(exception);
