@@ -28,6 +28,15 @@ public sealed class ChatMessage
     /// <summary>An assistant refusal text (OpenAI <c>refusal</c>).</summary>
     public string? Refusal { get; init; }
 
+    /// <summary>For a <see cref="ChatRole.Tool"/> message, whether the tool failed (Anthropic <c>is_error</c>).</summary>
+    public bool IsError { get; init; }
+
+    /// <summary>
+    /// A prompt-cache breakpoint on the message as a whole: on a <see cref="ChatRole.Tool"/> message, the
+    /// <c>cache_control</c> of Anthropic's <c>tool_result</c> block. Breakpoints on content sit on the parts.
+    /// </summary>
+    public CacheControl? CacheControl { get; init; }
+
     /// <summary>Creates a text message.</summary>
     public static ChatMessage FromText(ChatRole role, string text) => new(role, [new TextPart(text)]);
 

@@ -32,6 +32,18 @@ public sealed class ChatRequest
     /// <summary>Nucleus sampling.</summary>
     public double? TopP { get; set; }
 
+    /// <summary>Top-k sampling (Anthropic, Gemini, Bedrock's Claude and Mistral models).</summary>
+    public int? TopK { get; set; }
+
+    /// <summary>Extended thinking / reasoning, when the client asked for it.</summary>
+    public ReasoningOptions? Reasoning { get; set; }
+
+    /// <summary>
+    /// Anthropic beta feature names the client sent (<c>anthropic-beta</c>); forwarded only to providers whose
+    /// capabilities accept them.
+    /// </summary>
+    public IList<string>? Betas { get; set; }
+
     /// <summary>The most tokens to generate (OpenAI <c>max_tokens</c> or <c>max_completion_tokens</c>).</summary>
     public int? MaxTokens { get; set; }
 
@@ -70,4 +82,32 @@ public sealed class ChatRequest
     /// own format receive them untouched; others refuse or ignore them as their capabilities say.
     /// </summary>
     public JsonObject? AdditionalProperties { get; set; }
+
+    /// <summary>A copy with other messages and every other field the same (the lists are shared, not copied).</summary>
+    public ChatRequest WithMessages(IList<ChatMessage> messages) => new()
+    {
+        Model = Model,
+        Messages = messages,
+        Tools = Tools,
+        ToolChoice = ToolChoice,
+        ParallelToolCalls = ParallelToolCalls,
+        ResponseFormat = ResponseFormat,
+        Temperature = Temperature,
+        TopP = TopP,
+        TopK = TopK,
+        Reasoning = Reasoning,
+        Betas = Betas,
+        MaxTokens = MaxTokens,
+        Stop = Stop,
+        Seed = Seed,
+        N = N,
+        User = User,
+        Logprobs = Logprobs,
+        TopLogprobs = TopLogprobs,
+        PresencePenalty = PresencePenalty,
+        FrequencyPenalty = FrequencyPenalty,
+        Stream = Stream,
+        IncludeUsage = IncludeUsage,
+        AdditionalProperties = AdditionalProperties,
+    };
 }

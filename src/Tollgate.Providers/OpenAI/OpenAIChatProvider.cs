@@ -47,6 +47,9 @@ public sealed class OpenAIChatProvider : IChatProvider, IPassthroughChatProvider
         Logprobs = true,
         Seed = true,
         MultipleChoices = true,
+        Documents = true,
+        Penalties = true,
+        Reasoning = true,
         Embeddings = true,
     };
 

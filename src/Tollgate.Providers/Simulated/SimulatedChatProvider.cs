@@ -42,6 +42,11 @@ public sealed partial class SimulatedChatProvider : IChatProvider
         Logprobs = true,
         Seed = true,
         MultipleChoices = true,
+        Documents = true,
+        TopK = true,
+        Penalties = true,
+        Reasoning = true,
+        PromptCaching = true,
         Embeddings = true,
     };
 

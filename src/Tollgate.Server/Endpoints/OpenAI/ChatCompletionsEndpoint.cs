@@ -1,6 +1,7 @@
 using Tollgate.Core;
 using Tollgate.Core.Gateway;
 using Tollgate.Core.Pipeline;
+using Tollgate.Core.Providers;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
 
@@ -40,6 +41,8 @@ internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
         // Another format: through the canonical model.
         var request = OpenAIRequestMapper.Parse(exchange.Body!.Memory);
         request.Model = target.Deployment.Model;
+        request = CapabilityGuard.Apply(request, provider.Capabilities, target.Deployment.Provider, out var report);
+        RecordStripped(context, target.Deployment.Provider, report);
         if (request.Stream)
         {
             await TranslatedChatWriter.StreamAsync(context, http, provider, request, Time);

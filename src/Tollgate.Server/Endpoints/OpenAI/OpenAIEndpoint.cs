@@ -61,6 +61,15 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
         context.Stream = exchange.Scan.Stream;
     }
 
+    /// <summary>Logs what <see cref="Core.Providers.CapabilityGuard"/> stripped from a translated request, if anything.</summary>
+    protected void RecordStripped(GatewayContext context, string provider, Core.Providers.CapabilityReport report)
+    {
+        if (!report.IsEmpty)
+        {
+            LogStripped(logger, context.RequestId, provider, report.StrippedReasoningState, report.StrippedCacheMarkers, report.DroppedBetas);
+        }
+    }
+
     private async Task WriteErrorAsync(HttpContext http, Exception exception)
     {
         var (status, type, _, _, _, _) = OpenAIErrorWriter.Describe(exception);
@@ -94,6 +103,9 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, string requestId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} to provider {Provider}: stripped {ReasoningState} reasoning blocks or signatures of another provider family, {CacheMarkers} prompt-cache markers, {Betas} anthropic-beta names the provider does not accept")]
+    private static partial void LogStripped(ILogger logger, string requestId, string provider, int reasoningState, int cacheMarkers, int betas);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} answered {Status} {ErrorType}")]
     private static partial void LogRefused(ILogger logger, string requestId, int status, string errorType);
