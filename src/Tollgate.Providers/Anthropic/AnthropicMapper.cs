@@ -581,7 +581,7 @@ internal static class AnthropicMapper
         {
             Type = "document",
             Source = source,
-            Title = document.Title,
+            Title = document.Title ?? document.FileName,
             Context = document.Context,
             Citations = document.Citations ? CitationsEnabled : null,
             CacheControl = Cache(document.CacheControl),
