@@ -306,18 +306,34 @@ public static partial class OpenAIRequestMapper
         writer.WriteEndObject();
     }
 
-    // Inline data: a file part with a data: URL; a text document: a text part (title and context first, as lines);
-    // by URL: refused, as Chat Completions takes no file URLs.
+    // Inline data: a file part with a data: URL; a text document (plain text, or inline text/*): a text part, title and
+    // context first, as paragraphs; by URL: refused, as Chat Completions takes no file URLs.
     private static void WriteDocument(Utf8JsonWriter writer, DocumentPart document)
     {
-        if (!string.IsNullOrEmpty(document.Data))
+        var text = document.Text;
+        if (text is null && !string.IsNullOrEmpty(document.Data) && document.MediaType is { } type && type.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(document.Data));
+            }
+            catch (FormatException ex)
+            {
+                throw new ProviderException(ProviderErrorKind.Unsupported, 400, "A text document's data is not valid base64.", ex)
+                {
+                    ErrorType = "invalid_request_error",
+                };
+            }
+        }
+
+        if (text is null && !string.IsNullOrEmpty(document.Data))
         {
             var mediaType = string.IsNullOrEmpty(document.MediaType) ? "application/pdf" : document.MediaType;
             if (document.Title is not null || document.Context is not null)
             {
                 writer.WriteStartObject();
                 writer.WriteString("type", "text");
-                writer.WriteString("text", string.Join("\n", new[] { document.Title, document.Context }.Where(t => !string.IsNullOrEmpty(t))));
+                writer.WriteString("text", string.Join("\n\n", new[] { document.Title, document.Context }.Where(t => !string.IsNullOrEmpty(t))));
                 writer.WriteEndObject();
             }
 
@@ -331,11 +347,11 @@ public static partial class OpenAIRequestMapper
             return;
         }
 
-        if (document.Text is not null)
+        if (text is not null)
         {
             writer.WriteStartObject();
             writer.WriteString("type", "text");
-            writer.WriteString("text", string.Join("\n\n", new[] { document.Title, document.Context, document.Text }.Where(t => !string.IsNullOrEmpty(t))));
+            writer.WriteString("text", string.Join("\n\n", new[] { document.Title, document.Context, text }.Where(t => !string.IsNullOrEmpty(t))));
             writer.WriteEndObject();
             return;
         }
