@@ -573,7 +573,9 @@ internal static class GeminiMapper
         throw ProviderException.Unsupported(providerName, $"A document URL that is not {(vertex ? "http(s) or gs://" : "http(s)")} (messages[{index}])");
     }
 
-    // Vertex AI reads Cloud Storage (gs://) and public http(s) URLs; the Gemini API has no access to Cloud Storage.
+    // Vertex AI reads Cloud Storage (gs://) and http(s) URLs. The Gemini API fetches public and signed http(s) URLs in
+    // fileData (https://ai.google.dev/gemini-api/docs/file-input-methods), but Cloud Storage only after registering the
+    // object, which a chat request cannot do: gs:// is refused there.
     private static bool IsFetchable(Uri uri, bool vertex) =>
         uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp || (vertex && uri.Scheme == "gs");
 
