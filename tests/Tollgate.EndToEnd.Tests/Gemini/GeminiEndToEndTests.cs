@@ -151,5 +151,16 @@ public sealed class GeminiEndToEndTests(GeminiGatewayFixture gateway) : IClassFi
         Assert.Equal("content_filter", (string?)JsonNode.Parse(ex.GetRawResponse()!.Content.ToString())!["error"]!["code"]);
     }
 
+    [Fact]
+    public async Task VertexMissingKeyFile_Sdk_Clear500NamingTheFile()
+    {
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => gateway.Chat("vertex-nokey").CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token()));
+
+        Assert.Equal(500, ex.Status);
+        var error = JsonNode.Parse(ex.GetRawResponse()!.Content.ToString())!["error"]!;
+        Assert.Equal("provider_credentials_invalid", (string?)error["code"]);
+        Assert.Contains("missing.json", (string?)error["message"], StringComparison.Ordinal);
+    }
+
     private static string Marker() => Guid.NewGuid().ToString("N")[..12];
 }

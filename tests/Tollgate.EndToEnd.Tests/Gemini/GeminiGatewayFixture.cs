@@ -40,6 +40,7 @@ public sealed class GeminiGatewayFixture : IAsyncLifetime
             credentials_file: sa.json
             token_url: {{tokenUrl}}
             base_url: {{upstream}}
+          gcp-nokey: { type: vertex, project: my-project, location: us-central1, credentials_file: missing.json, token_url: {{tokenUrl}}, base_url: {{upstream}} }
         models:
           flash: { deployments: [ { provider: google, model: gemini-2.5-flash } ] }
           flash-tools: { deployments: [ { provider: google, model: gemini-tools } ] }
@@ -48,6 +49,7 @@ public sealed class GeminiGatewayFixture : IAsyncLifetime
           flash-blocked: { deployments: [ { provider: google, model: gemini-blocked } ] }
           vertex-flash: { deployments: [ { provider: gcp, model: gemini-2.5-flash } ] }
           vertex-tools: { deployments: [ { provider: gcp, model: gemini-tools } ] }
+          vertex-nokey: { deployments: [ { provider: gcp-nokey, model: gemini-2.5-flash } ] }
           gemini-embed: { deployments: [ { provider: google, model: gemini-embedding-001 } ] }
           vertex-embed: { deployments: [ { provider: gcp, model: text-embedding-005 } ] }
         """;

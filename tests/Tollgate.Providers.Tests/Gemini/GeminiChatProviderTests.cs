@@ -67,6 +67,22 @@ public sealed class GeminiChatProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamAsync_TwoCandidates_EachChoiceStreamsAndFinishes()
+    {
+        var provider = GeminiProvider(_http, _upstream.BaseUrl);
+
+        var updates = await CollectAsync(provider.StreamAsync(Request("gemini-2.5-flash", "red green blue", r => r.N = 2), CancellationToken.None)).WaitAsync(Bound);
+
+        foreach (var index in new[] { 0, 1 })
+        {
+            Assert.Equal("red green blue", string.Concat(updates.Where(u => u.ChoiceIndex == index).Select(u => u.TextDelta)));
+            Assert.Equal(FinishReason.Stop, Assert.Single(updates, u => u.ChoiceIndex == index && u.FinishReason is not null).FinishReason);
+        }
+
+        Assert.Equal(new ChatUsage { InputTokens = 3, OutputTokens = 6 }, updates[^1].Usage);
+    }
+
+    [Fact]
     public async Task CompleteAsync_Gemini3ToolsOverTurns_SignaturesGoBackAndResultsAreNamed()
     {
         var provider = GeminiProvider(_http, _upstream.BaseUrl);
