@@ -63,7 +63,10 @@ public sealed partial class GatewayState
                 }
 
                 var factory = _registry.Get(providerConfig.Type);
-                var context = new ProviderContext(_httpClients.Create(providerConfig), _time, _random, _loggerFactory);
+                var context = new ProviderContext(_httpClients.Create(providerConfig), _time, _random, _loggerFactory)
+                {
+                    ConfigDirectory = config.SourcePath is { } sourcePath ? Path.GetDirectoryName(sourcePath) : null,
+                };
                 providers[name] = factory.Create(providerConfig, context);
             }
 

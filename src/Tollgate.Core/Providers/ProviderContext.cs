@@ -7,4 +7,11 @@ namespace Tollgate.Core.Providers;
 /// <param name="Time">The clock.</param>
 /// <param name="Random">The randomness source (simulated latency and errors).</param>
 /// <param name="LoggerFactory">For the provider's logs.</param>
-public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory);
+public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory)
+{
+    /// <summary>Reads an environment variable (<see langword="null"/> when unset), for providers whose optional keys fall back to the usual variables. Tests substitute their own.</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>The folder of the config file, against which relative paths in provider settings resolve; <see langword="null"/> for the built-in config (the working directory is used).</summary>
+    public string? ConfigDirectory { get; init; }
+}
