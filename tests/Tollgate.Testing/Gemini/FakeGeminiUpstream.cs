@@ -27,7 +27,9 @@ namespace Tollgate.Testing.Gemini;
 /// <remarks>
 /// Answers echo the last user text. Scenarios by model name: <c>gemini-thinking</c> (a thought, then signed text, with
 /// thoughts and cached tokens in usage), <c>gemini-tools</c> (calls the first declared function with a thought signature,
-/// then answers the function's output), <c>gemini-3-tools</c> (the same, refusing history whose function calls lack their
+/// then answers the function's output); any other model follows the shared convention: with tools offered, a user
+/// text starting <c>call:</c> (or mode ANY) calls the first function with <c>{"echo": rest}</c> and a thought signature.
+/// Models named <c>gemini-3*</c> refuse history whose first function call of a step lacks its signature, as Gemini 3 does, <c>gemini-3-tools</c> (the same, refusing history whose function calls lack their
 /// signature, as Gemini 3 does), <c>gemini-parallel-tools</c> (two calls, the first signed), <c>gemini-429</c>
 /// (RESOURCE_EXHAUSTED with RetryInfo 13s), <c>gemini-400</c>, <c>gemini-404</c>, <c>gemini-500</c>, <c>gemini-503</c>,
 /// <c>gemini-blocked</c> (promptFeedback.blockReason SAFETY), <c>gemini-safety</c> (finishReason SAFETY),
@@ -421,9 +423,12 @@ public sealed class FakeGeminiUpstream : IAsyncDisposable
             case "gemini-503":
                 await WriteErrorAsync(context, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
                 return;
-            case "gemini-3-tools" when MissingSignature(body) is { } missing:
-                await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", missing);
-                return;
+        }
+
+        if (model.StartsWith("gemini-3", StringComparison.Ordinal) && MissingSignature(body) is { } missing)
+        {
+            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", missing);
+            return;
         }
 
         var contents = body["contents"]!.AsArray();
@@ -633,8 +638,19 @@ public sealed class FakeGeminiUpstream : IAsyncDisposable
             return (parts, "STOP", 5);
         }
 
-        // Otherwise echo the last user text, with what it attached.
+        // The shared fake convention: with tools offered, a user text starting "call:" calls the first function (with a
+        // thought signature, as Gemini 3 gives every first call of a step).
         var text = string.Concat(lastParts.Select(p => (string?)p?["text"] ?? string.Empty));
+        var mode = (string?)body["toolConfig"]?["functionCallingConfig"]?["mode"];
+        if (body["tools"]?[0]?["functionDeclarations"]?[0]?["name"] is { } declared && mode != "NONE"
+            && (mode == "ANY" || text.StartsWith("call:", StringComparison.Ordinal)))
+        {
+            var echo = text.StartsWith("call:", StringComparison.Ordinal) ? text["call:".Length..].Trim() : text;
+            var call = new JsonObject { ["name"] = (string?)declared, ["args"] = new JsonObject { ["echo"] = echo } };
+            return ([new JsonObject { ["functionCall"] = call, ["thoughtSignature"] = "c2lnLWVjaG8tY2FsbA==" }], "STOP", 0);
+        }
+
+        // Otherwise echo the last user text, with what it attached.
         var attachments = lastParts.Select(p => (string?)(p?["inlineData"]?["mimeType"] ?? p?["fileData"]?["mimeType"])).Where(m => m is not null).ToList();
         if (attachments.Count > 0)
         {
