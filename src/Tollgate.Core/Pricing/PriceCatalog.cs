@@ -32,6 +32,9 @@ public sealed class PriceCatalog
     /// <summary>The family names, for reports and docs.</summary>
     public IEnumerable<string> Families => _familiesByKey.Values.Select(f => f.Name).Distinct(StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="providerTypeOrFamily"/> maps to a catalog family (its models may still be unpriced).</summary>
+    public bool IsKnownProvider(string providerTypeOrFamily) => _familiesByKey.ContainsKey(providerTypeOrFamily);
+
     /// <summary>Parses and validates a catalog in the shipped JSON format.</summary>
     /// <exception cref="PriceCatalogException">The JSON is malformed; the message names the entry and the rule.</exception>
     public static PriceCatalog Parse(ReadOnlySpan<byte> utf8Json) => new(PriceCatalogReader.Read(utf8Json), null, null);

@@ -26,8 +26,8 @@ internal static class PriceCatalogReader
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            document = JsonDocument.ParseValue(ref reader);
+            // Startup only: the copy lets JsonDocument reject trailing content after the root object.
+            document = JsonDocument.Parse(utf8Json.ToArray(), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException ex)
         {
