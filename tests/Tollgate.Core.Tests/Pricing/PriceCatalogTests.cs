@@ -56,6 +56,9 @@ public sealed class PriceCatalogTests
     [InlineData("anthropic", "claude-sonnet-4-5", "3.00", "15.00")]
     [InlineData("anthropic", "claude-haiku-4-5", "1.00", "5.00")]
     [InlineData("anthropic", "claude-3-5-haiku", "0.80", "4.00")]
+    [InlineData("anthropic", "claude-opus-4-6", "5.00", "25.00")]
+    [InlineData("anthropic", "claude-sonnet-4-6", "3.00", "15.00")]
+    [InlineData("groq", "openai/gpt-oss-120b", "0.15", "0.60")]
     [InlineData("gemini", "gemini-2.5-pro", "1.25", "10.00")]
     [InlineData("gemini", "gemini-2.5-flash", "0.30", "2.50")]
     [InlineData("gemini", "gemini-2.5-flash-lite", "0.10", "0.40")]
@@ -81,6 +84,7 @@ public sealed class PriceCatalogTests
     [InlineData("openai", "text-embedding-3-large", "0.13")]
     [InlineData("mistral", "mistral-embed", "0.10")]
     [InlineData("cohere", "embed-v4.0", "0.12")]
+    [InlineData("gemini", "gemini-embedding-001", "0.15")]
     public void Find_EmbeddingModels_HaveAnInputPriceOnly(string type, string model, string input)
     {
         var price = Find(type, model);
@@ -151,7 +155,8 @@ public sealed class PriceCatalogTests
     [InlineData("openai", "o3-pro-2025-06-10")]
     [InlineData("openai", "gpt-4o-realtime-preview")]
     [InlineData("anthropic", "claude-opus-4-9")]
-    [InlineData("anthropic", "claude-sonnet-4-6")]
+    [InlineData("anthropic", "claude-sonnet-4-7")]
+    [InlineData("groq", "llama-3.3-70b-versatile")]
     [InlineData("gemini", "gemini-2.5-flash-preview-09-2025")]
     [InlineData("gemini", "gemini-2.5-pro-x")]
     [InlineData("openai", "")]
