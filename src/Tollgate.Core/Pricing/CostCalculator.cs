@@ -68,16 +68,16 @@ public static class CostCalculator
         var batch = options.Batch && price.BatchDiscount is not null;
         var factor = batch ? 1m - price.BatchDiscount!.Value : 1m;
 
-        // Step 4.
+        // Step 4 (zero counts skip the decimal arithmetic, the common case for most kinds).
         var breakdown = new CostBreakdown
         {
-            UncachedInput = uncached * inputRate * NanoPerMillionTokens * factor,
-            CachedInput = cached * cachedRate * NanoPerMillionTokens * factor,
-            CacheWrite = write5m * writeRate * NanoPerMillionTokens * factor,
-            CacheWrite1h = write1h * write1hRate * NanoPerMillionTokens * factor,
-            Output = visibleOutput * outputRate * NanoPerMillionTokens * factor,
-            Reasoning = reasoning * reasoningRate * NanoPerMillionTokens * factor,
-            Images = images * (price.PerImage ?? 0m) * NanoPerDollar * factor,
+            UncachedInput = Nano(uncached, inputRate, factor),
+            CachedInput = Nano(cached, cachedRate, factor),
+            CacheWrite = Nano(write5m, writeRate, factor),
+            CacheWrite1h = Nano(write1h, write1hRate, factor),
+            Output = Nano(visibleOutput, outputRate, factor),
+            Reasoning = Nano(reasoning, reasoningRate, factor),
+            Images = images == 0 || price.PerImage is null ? 0m : images * price.PerImage.Value * NanoPerDollar * factor,
             TierAbovePromptTokens = tier?.AbovePromptTokens,
             BatchDiscountApplied = batch,
         };
@@ -87,6 +87,17 @@ public static class CostCalculator
             + breakdown.Output + breakdown.Reasoning + breakdown.Images;
         var rounded = Math.Round(exact, 0, MidpointRounding.AwayFromZero);
         return breakdown with { TotalNanoDollars = rounded >= long.MaxValue ? long.MaxValue : (long)rounded };
+    }
+
+    private static decimal Nano(long tokens, decimal dollarsPerMillion, decimal factor)
+    {
+        if (tokens == 0 || dollarsPerMillion == 0m)
+        {
+            return 0m;
+        }
+
+        var nano = tokens * dollarsPerMillion * NanoPerMillionTokens;
+        return factor == 1m ? nano : nano * factor;
     }
 
     /// <summary>Looks the price up and computes the cost; <see cref="RequestCost.Unpriced"/> when no price is known.</summary>

@@ -30,6 +30,13 @@ internal static class ModelIdMatcher
             model = model[(slash + 1)..];
         }
 
+        // The prefixes are at most seven characters, dot included: skip the scan for ids without an early dot.
+        var dot = model.IndexOf('.');
+        if (dot < 1 || dot > 6)
+        {
+            return model;
+        }
+
         foreach (var prefix in CrossRegionPrefixes)
         {
             // Only a prefix followed by a vendor segment ("us.anthropic.claude-..."), never a bare id.
