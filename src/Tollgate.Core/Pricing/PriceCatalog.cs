@@ -16,6 +16,7 @@ public sealed class PriceCatalog
     private readonly FrozenDictionary<string, PriceFamily> _familiesByKey;
     private readonly OverrideTable? _modelOverrides;
     private readonly FrozenDictionary<string, OverrideTable>? _deploymentOverrides;
+    // Merged override results; bounded by (catalog periods x overrides), so it never needs eviction.
     private readonly ConcurrentDictionary<MergeKey, ModelPrice> _merged = new();
 
     private PriceCatalog(FrozenDictionary<string, PriceFamily> familiesByKey, OverrideTable? modelOverrides, FrozenDictionary<string, OverrideTable>? deploymentOverrides)
@@ -33,7 +34,7 @@ public sealed class PriceCatalog
     public IEnumerable<string> Families => _familiesByKey.Values.Select(f => f.Name).Distinct(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="providerTypeOrFamily"/> maps to a catalog family (its models may still be unpriced).</summary>
-    public bool IsKnownProvider(string providerTypeOrFamily) => _familiesByKey.ContainsKey(providerTypeOrFamily);
+    public bool IsKnownProvider(string? providerTypeOrFamily) => providerTypeOrFamily is not null && _familiesByKey.ContainsKey(providerTypeOrFamily);
 
     /// <summary>Parses and validates a catalog in the shipped JSON format.</summary>
     /// <exception cref="PriceCatalogException">The JSON is malformed; the message names the entry and the rule.</exception>
@@ -41,7 +42,9 @@ public sealed class PriceCatalog
 
     /// <summary>
     /// A catalog with the config's prices layered on top: a deployment override (provider + model) beats a model
-    /// override, which beats the catalog, rate by rate. Later overrides for the same target replace earlier ones.
+    /// override, which beats the catalog, rate by rate. Later overrides for the same target replace earlier ones. The
+    /// result keeps this catalog's shipped prices and replaces (does not add to) any overrides this instance has, so a
+    /// config reload can call it again with the full list.
     /// </summary>
     /// <exception cref="PriceCatalogException">An override is invalid (no model, a negative rate, a batch discount outside [0, 1)).</exception>
     public PriceCatalog WithOverrides(IEnumerable<PriceOverride> overrides)

@@ -38,6 +38,7 @@ public sealed class PriceCatalogTests
     public void IsKnownProvider_UnknownType_IsFalse()
     {
         Assert.False(PriceCatalog.Default.IsKnownProvider("no-such-provider-type"));
+        Assert.False(PriceCatalog.Default.IsKnownProvider(null));
     }
 
     [Theory]

@@ -117,6 +117,17 @@ public sealed class PriceOverrideTests
         Assert.Equal(1.25m, PriceCatalog.Default.Find(new PriceQuery("openai", "gpt-5", Now))!.Input);
     }
 
+    [Fact]
+    public void WithOverrides_CalledAgain_ReplacesThePreviousOverrides()
+    {
+        var first = PriceCatalog.Default.WithOverrides([new PriceOverride { Model = "gpt-5", Input = 1.00m }]);
+
+        var second = first.WithOverrides([new PriceOverride { Model = "gpt-5-mini", Input = 0.20m }]);
+
+        Assert.Equal(1.25m, second.Find(new PriceQuery("openai", "gpt-5", Now))!.Input);
+        Assert.Equal(0.20m, second.Find(new PriceQuery("openai", "gpt-5-mini", Now))!.Input);
+    }
+
     [Theory]
     [InlineData("", "1", null, "a model is required")]
     [InlineData("gpt-5", "-1", null, "'input' must be between 0")]
