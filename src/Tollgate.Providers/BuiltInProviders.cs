@@ -1,5 +1,6 @@
 using Tollgate.Core.Providers;
 using Tollgate.Providers.Anthropic;
+using Tollgate.Providers.Bedrock;
 using Tollgate.Providers.OpenAI;
 using Tollgate.Providers.Simulated;
 
@@ -14,5 +15,6 @@ public static class BuiltInProviders
         new OpenAIChatProviderFactory(),
         new AnthropicChatProviderFactory(),
         new SimulatedChatProviderFactory(),
+        new BedrockChatProviderFactory(),
     ];
 }

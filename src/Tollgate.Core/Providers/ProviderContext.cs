@@ -7,4 +7,11 @@ namespace Tollgate.Core.Providers;
 /// <param name="Time">The clock.</param>
 /// <param name="Random">The randomness source (simulated latency and errors).</param>
 /// <param name="LoggerFactory">For the provider's logs.</param>
-public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory);
+public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory)
+{
+    /// <summary>
+    /// Reads an environment variable, for providers whose optional settings fall back to a standard variable (such as
+    /// <c>AWS_REGION</c>). The process environment by default; tests substitute their own.
+    /// </summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+}
