@@ -110,7 +110,7 @@ public sealed class BedrockChatProviderTests : IAsyncLifetime
 
         var response = await CreateProvider().CompleteAsync(request, CancellationToken.None).WaitAsync(Bound);
 
-X
+        // Bedrock's inputTokens (5 + 3 words here) excludes the cache counts, which are added in.
         Assert.Equal(new ChatUsage { InputTokens = 8 + 100 + 20, CachedInputTokens = 100, CacheWriteTokens = 20, OutputTokens = 3 }, response.Usage);
         var body = Assert.Single(_upstream.Requests).Body!;
         Assert.Equal("""[{"text":"You are a cached assistant"},{"cachePoint":{"type":"default"}}]""", body["system"]!.ToJsonString());
