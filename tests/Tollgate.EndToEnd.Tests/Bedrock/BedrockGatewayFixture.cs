@@ -1,6 +1,6 @@
+using System.ClientModel;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
-using System.ClientModel;
 using Tollgate.EndToEnd.Tests.Infrastructure;
 using Tollgate.Testing.Bedrock;
 
