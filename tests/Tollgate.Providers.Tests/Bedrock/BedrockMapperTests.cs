@@ -126,6 +126,31 @@ public sealed class BedrockMapperTests
         Assert.Equal("boom", error.Message);
     }
 
+    [Fact]
+    public void Translate_ErrorMessageType_Throws500WithItsCode()
+    {
+        var frame = new AwsEventStreamMessage(
+            new Dictionary<string, string> { [":message-type"] = "error", [":error-code"] = "InternalFailure", [":error-message"] = "stream broke" },
+            ReadOnlyMemory<byte>.Empty);
+
+        var ex = Assert.Throws<ProviderException>(() => new BedrockStreamTranslator(false, "id", Claude).Translate(frame, []));
+
+        Assert.Equal(500, ex.StatusCode);
+        Assert.Equal("InternalFailure", ex.ErrorCode);
+        Assert.Equal("stream broke", ex.Message);
+    }
+
+    [Fact]
+    public void Translate_EventPayloadNotJson_InvalidResponse502()
+    {
+        var frame = new AwsEventStreamMessage(new Dictionary<string, string> { [":message-type"] = "event", [":event-type"] = "contentBlockDelta" }, "not json"u8.ToArray());
+
+        var ex = Assert.Throws<ProviderException>(() => new BedrockStreamTranslator(false, "id", Claude).Translate(frame, []));
+
+        Assert.Equal(ProviderErrorKind.InvalidResponse, ex.Kind);
+        Assert.Equal(502, ex.StatusCode);
+    }
+
     [Theory]
     [InlineData("report.final.pdf", null, "report final")]
     [InlineData("../../etc/passwd", null, "passwd")]
