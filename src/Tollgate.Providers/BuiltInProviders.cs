@@ -1,6 +1,7 @@
 using Tollgate.Core.Providers;
 using Tollgate.Providers.Anthropic;
 using Tollgate.Providers.Gemini;
+using Tollgate.Providers.Bedrock;
 using Tollgate.Providers.OpenAI;
 using Tollgate.Providers.Simulated;
 
@@ -17,5 +18,6 @@ public static class BuiltInProviders
         new SimulatedChatProviderFactory(),
         new GeminiChatProviderFactory(),
         new VertexChatProviderFactory(),
+        new BedrockChatProviderFactory(),
     ];
 }
