@@ -3,6 +3,7 @@ using OpenAI;
 using OpenAI.Chat;
 using Tollgate.EndToEnd.Tests.Infrastructure;
 using Tollgate.Testing.Anthropic;
+using Tollgate.Testing.Bedrock;
 using Tollgate.Testing.Gemini;
 using Tollgate.Testing.OpenAI;
 
@@ -20,7 +21,7 @@ public sealed class ContractFixture : IAsyncLifetime
     private string? _directory;
 
     /// <summary>The provider types under contract, by name.</summary>
-    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated", "gemini", "vertex"];
+    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated", "gemini", "vertex", "bedrock"];
 
     public IReadOnlyDictionary<string, ContractTarget> Targets { get; private set; } = new Dictionary<string, ContractTarget>();
 
@@ -42,6 +43,8 @@ public sealed class ContractFixture : IAsyncLifetime
         var googleTokens = await FakeGoogleTokenEndpoint.StartAsync(_googleKey);
         _fakes.Add(googleTokens);
         google.TokenEndpoint = googleTokens;
+        var bedrock = await FakeBedrockUpstream.StartAsync();
+        _fakes.Add(bedrock);
         _directory = Directory.CreateTempSubdirectory("tollgate-contract-").FullName;
         _googleKey.WriteTo(Path.Combine(_directory, "sa.json"), googleTokens.TokenUrl);
 
@@ -71,6 +74,10 @@ public sealed class ContractFixture : IAsyncLifetime
                 $"  c-vertex: {{ type: vertex, project: my-project, location: us-central1, credentials_file: sa.json, token_url: {googleTokens.TokenUrl}, base_url: {google.BaseUrl} }}\n",
                 "  c-vertex: { deployments: [ { provider: c-vertex, model: gemini-3-flash } ] }\n" +
                 "  c-vertex-429: { deployments: [ { provider: c-vertex, model: gemini-429 } ] }\n")),
+            new("bedrock", "c-bedrock", "c-bedrock-429", new(
+                $"  c-bedrock: {{ type: bedrock, region: us-east-1, access_key_id: {FakeBedrockUpstream.AccessKeyId}, secret_access_key: \"{FakeBedrockUpstream.SecretAccessKey}\", base_url: {bedrock.BaseUrl} }}\n",
+                "  c-bedrock: { deployments: [ { provider: c-bedrock, model: \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\" } ] }\n" +
+                "  c-bedrock-429: { deployments: [ { provider: c-bedrock, model: bedrock-429 } ] }\n")),
         };
         Targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
 

@@ -35,7 +35,11 @@ internal sealed partial record FakeBedrockAnswer(
         var tools = body["toolConfig"]?["tools"] as JsonArray;
         var choice = body["toolConfig"]?["toolChoice"] as JsonObject;
         var forced = choice is not null && (choice.ContainsKey("any") || choice.ContainsKey("tool"));
-        if (tools is { Count: > 0 } && (forced || text.StartsWith("call:", StringComparison.Ordinal)))
+        // "call:" is looked for in the user's own words: the last text block, after any tool results.
+        var ownWords = lastUser?["content"] is JsonArray userBlocks
+            ? (string?)userBlocks.OfType<JsonObject>().LastOrDefault(b => b["text"] is not null)?["text"] ?? string.Empty
+            : text;
+        if (tools is { Count: > 0 } && (forced || ownWords.StartsWith("call:", StringComparison.Ordinal)))
         {
             var name = (string?)choice?["tool"]?["name"] ?? (string?)tools.First(t => t?["toolSpec"] is not null)?["toolSpec"]?["name"];
             return new FakeBedrockAnswer(null, name ?? "tool", new JsonObject { ["echo"] = text }, [], "tool_use", inputTokens, Math.Max(1, CountWords(text)), reasoning, signature);
