@@ -14,7 +14,7 @@ namespace Tollgate.Providers.Anthropic;
 /// Serves canonical (OpenAI-shaped) chat requests from the Anthropic Messages API (<c>POST /v1/messages</c>),
 /// translating requests, answers, streams and errors both ways. Thread-safe.
 /// </summary>
-public sealed partial class AnthropicChatProvider : IChatProvider
+public sealed partial class AnthropicChatProvider : IChatProvider, IPassthroughChatProvider
 {
     private static readonly ProviderCapabilities AnthropicCapabilities = new()
     {
@@ -111,6 +111,37 @@ public sealed partial class AnthropicChatProvider : IChatProvider
         {
             throw InvalidResponse("The Anthropic upstream's stream ended before message_stop.", null);
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// For Anthropic clients: the body goes to <c>/v1/messages</c> (or <c>/v1/messages/count_tokens</c>) as it is, with
+    /// the provider's key and <c>anthropic-version</c>, and the client's <c>anthropic-beta</c> values passed on.
+    /// </remarks>
+    public Task<UpstreamResponse> SendAsync(PassthroughRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.Operation == ApiOperation.CountTokens ? new Uri(_options.MessagesUri.AbsoluteUri + "/count_tokens") : _options.MessagesUri;
+        var message = new HttpRequestMessage(HttpMethod.Post, uri);
+        message.Content = new ReadOnlyMemoryContent(request.Body);
+        message.Content.Headers.ContentType = JsonContentType;
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            message.Headers.TryAddWithoutValidation("x-api-key", _options.ApiKey);
+        }
+
+        message.Headers.TryAddWithoutValidation("anthropic-version", _options.Version);
+        foreach (var (name, value) in request.ForwardedHeaders)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (request.Stream)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        }
+
+        return UpstreamHttp.SendAsync(_context.HttpClient, message, _options.Timeouts, _context.Time, cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -9,6 +9,7 @@ using Tollgate.Core.Providers;
 using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints;
+using Tollgate.Server.Endpoints.Anthropic;
 using Tollgate.Server.Endpoints.Health;
 using Tollgate.Server.Endpoints.OpenAI;
 
@@ -60,6 +61,7 @@ internal static partial class TollgateServer
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapHealthEndpoints();
         app.MapOpenAIEndpoints();
+        app.MapAnthropicEndpoints();
         app.MapFallback((HttpContext http) => OpenAIErrorWriter.WriteAsync(http, new Core.Errors.GatewayException(
             404, "invalid_request_error", $"Unknown request URL: {http.Request.Method} {http.Request.Path}.", "unknown_url")));
 
@@ -132,6 +134,8 @@ internal static partial class TollgateServer
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<ModelsEndpoints>();
+        services.AddSingleton<MessagesEndpoint>();
+        services.AddSingleton<CountTokensEndpoint>();
     }
 
     private static void ApplyReload(GatewayState state, TollgateConfig config, ServeSettings settings, ILogger logger)
