@@ -128,7 +128,8 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
     {
         if (fields is { Count: > 0 } && logger.IsEnabled(LogLevel.Debug))
         {
-            LogDroppedFields(logger, context.RequestId, provider, string.Join(", ", fields.Select(f => f.Key)));
+            var names = string.Join(", ", fields.Select(f => f.Key));
+            LogDroppedFields(logger, context.RequestId, provider, names);
         }
     }
 
