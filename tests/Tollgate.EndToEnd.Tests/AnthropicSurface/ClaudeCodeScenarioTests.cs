@@ -45,8 +45,9 @@ public sealed class ClaudeCodeScenarioTests(AnthropicSurfaceFixture gateway) : I
             new MessageCountTokensParams { Model = "claude", System = new List<TextBlockParam> { new("You are a CLI tool.") }, Messages = parameters.Messages },
             TestTimeouts.Token());
 
+        // The fake echoes the last user turn: the tool result's text, then the user's.
         Assert.True(message.Content[0].TryPickText(out var text));
-        Assert.Equal($"now summarise {marker}", text!.Text);
+        Assert.Equal($"# Tollgate\nA gateway. now summarise {marker}", text!.Text);
         Assert.True(count.InputTokens > 0);
         var sent = gateway.Anthropic.Requests.Where(r => r.RawBody.Contains(marker, StringComparison.Ordinal)).ToList();
         Assert.Equal(["/v1/messages", "/v1/messages/count_tokens"], sent.Select(r => r.Path));
