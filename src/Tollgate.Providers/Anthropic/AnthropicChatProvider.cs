@@ -116,7 +116,8 @@ public sealed partial class AnthropicChatProvider : IChatProvider, IPassthroughC
     /// <inheritdoc/>
     /// <remarks>
     /// For Anthropic clients: the body goes to <c>/v1/messages</c> (or <c>/v1/messages/count_tokens</c>) as it is, with
-    /// the provider's key and <c>anthropic-version</c>, and the client's <c>anthropic-beta</c> values passed on.
+    /// the provider's key and the forwarded headers (the client's <c>anthropic-version</c> and <c>anthropic-beta</c>);
+    /// without a forwarded <c>anthropic-version</c>, the provider's configured one.
     /// </remarks>
     public Task<UpstreamResponse> SendAsync(PassthroughRequest request, CancellationToken cancellationToken)
     {
@@ -130,10 +131,17 @@ public sealed partial class AnthropicChatProvider : IChatProvider, IPassthroughC
             message.Headers.TryAddWithoutValidation("x-api-key", _options.ApiKey);
         }
 
-        message.Headers.TryAddWithoutValidation("anthropic-version", _options.Version);
+        // The client's anthropic-version, when forwarded, wins: its body was written for that version.
+        var clientVersion = false;
         foreach (var (name, value) in request.ForwardedHeaders)
         {
             message.Headers.TryAddWithoutValidation(name, value);
+            clientVersion |= string.Equals(name, "anthropic-version", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (!clientVersion)
+        {
+            message.Headers.TryAddWithoutValidation("anthropic-version", _options.Version);
         }
 
         if (request.Stream)

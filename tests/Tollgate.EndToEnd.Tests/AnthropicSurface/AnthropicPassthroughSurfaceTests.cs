@@ -102,10 +102,10 @@ public sealed class AnthropicPassthroughSurfaceTests(AnthropicSurfaceFixture gat
     }
 
     [Fact]
-    public async Task Betas_RepeatedHeaders_ForwardedUpstreamAsOneList()
+    public async Task BetasAndVersion_RepeatedHeaders_ForwardedUpstream()
     {
         var marker = Marker();
-        using var http = gateway.Raw();
+        using var http = gateway.Raw(version: "2024-10-22");
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/messages")
         {
             Content = AnthropicSurfaceFixture.Json($$"""{"model":"claude","max_tokens":16,"messages":[{"role":"user","content":"betas {{marker}}"}]}"""),
@@ -116,7 +116,9 @@ public sealed class AnthropicPassthroughSurfaceTests(AnthropicSurfaceFixture gat
         using var response = await http.SendAsync(request, TestTimeouts.Token());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("interleaved-thinking-2025-05-14,context-1m-2025-08-07,fine-grained-tool-streaming-2025-05-14", ReceivedWith(marker).Headers["anthropic-beta"]);
+        var upstream = ReceivedWith(marker);
+        Assert.Equal("interleaved-thinking-2025-05-14,context-1m-2025-08-07,fine-grained-tool-streaming-2025-05-14", upstream.Headers["anthropic-beta"]);
+        Assert.Equal("2024-10-22", upstream.Headers["anthropic-version"]);
     }
 
     [Fact]

@@ -299,6 +299,16 @@ public sealed class AnthropicTranslationSurfaceTests(AnthropicSurfaceFixture gat
     }
 
     [Fact]
+    public async Task UpstreamRateLimit_TranslatedStream_ErrorBeforeFirstByteIsPlainJson()
+    {
+        using var http = gateway.Raw();
+        var body = """{"model":"gpt-429","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"hi"}]}""";
+
+        using var response = await http.PostAsync("v1/messages", AnthropicSurfaceFixture.Json(body), TestTimeouts.Token());
+        using var error = await AnthropicErrorAssert.ReadAsync(response, (HttpStatusCode)429, "rate_limit_error");
+    }
+
+    [Fact]
     public async Task UnreachableUpstream_502ApiError()
     {
         using var http = gateway.Raw();

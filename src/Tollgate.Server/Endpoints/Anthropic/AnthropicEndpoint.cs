@@ -64,7 +64,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
     {
         var exchange = (AnthropicExchange)context.Exchange!;
         var http = exchange.Http;
-        CheckVersion(http.Request.Headers["anthropic-version"]);
+        exchange.Version = CheckVersion(http.Request.Headers["anthropic-version"]);
         exchange.Betas = ReadBetas(http.Request.Headers["anthropic-beta"]);
         exchange.Body = await RequestBody.ReadAsync(http.Request, context.Snapshot.Config.Server.MaxRequestBodyBytes, http.RequestAborted);
         exchange.Scan = AnthropicRequestScanner.Scan(exchange.Body.Span, requireMaxTokens);
@@ -73,7 +73,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
     }
 
     /// <summary>Refuses a missing, malformed or pre-2023-06-01 <c>anthropic-version</c> with 400, as the Messages API does.</summary>
-    public static void CheckVersion(StringValues header)
+    public static string CheckVersion(StringValues header)
     {
         if (header.Count == 0 || string.IsNullOrWhiteSpace(header[0]))
         {
@@ -89,6 +89,8 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
                 "anthropic-version: invalid version. Send a single API version date, 2023-06-01 or later (see https://docs.claude.com/en/api/versioning).",
                 "anthropic-version");
         }
+
+        return value;
     }
 
     /// <summary>The beta names of every <c>anthropic-beta</c> header, comma-separated lists split, blanks and repeats dropped, order kept.</summary>

@@ -9,6 +9,9 @@ internal sealed class AnthropicExchange(HttpContext http)
 
     public AnthropicRequestScan Scan { get; set; }
 
+    /// <summary>The client's <c>anthropic-version</c>, once checked.</summary>
+    public string? Version { get; set; }
+
     /// <summary>The client's <c>anthropic-beta</c> names, split and in order; empty when none.</summary>
     public IReadOnlyList<string> Betas { get; set; } = [];
 }

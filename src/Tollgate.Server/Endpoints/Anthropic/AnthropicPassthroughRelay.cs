@@ -15,9 +15,25 @@ internal static class AnthropicPassthroughRelay
     public static byte[] RewriteBody(ReadOnlySpan<byte> body, AnthropicRequestScan scan, string upstreamModel) =>
         PassthroughRelay.RewriteBody(body, new OpenAIRequestScan(scan.Model, scan.ModelStart, scan.ModelEnd, scan.Stream, HasStreamOptions: true, IncludeUsage: false), upstreamModel, injectUsage: false);
 
-    /// <summary>The <c>anthropic-beta</c> header to pass on, when the client sent any.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders(IReadOnlyList<string> betas) =>
-        betas.Count == 0 ? [] : [new("anthropic-beta", string.Join(',', betas))];
+    /// <summary>
+    /// The client headers the upstream must see: its <c>anthropic-version</c> (the body was written for it) and its
+    /// <c>anthropic-beta</c> names, when it sent any.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders(string? version, IReadOnlyList<string> betas)
+    {
+        var headers = new List<KeyValuePair<string, string>>(2);
+        if (!string.IsNullOrEmpty(version))
+        {
+            headers.Add(new("anthropic-version", version));
+        }
+
+        if (betas.Count > 0)
+        {
+            headers.Add(new("anthropic-beta", string.Join(',', betas)));
+        }
+
+        return headers;
+    }
 
     /// <summary>Relays the upstream answer. Non-success statuses throw <see cref="ProviderException"/>, written in Anthropic's shape by the endpoint.</summary>
     public static async Task RelayAsync(GatewayContext context, HttpContext http, UpstreamResponse upstream, bool stream, bool meter, TimeProvider time)

@@ -36,7 +36,7 @@ internal sealed class CountTokensEndpoint : AnthropicEndpoint
         if (provider is IPassthroughChatProvider passthrough && provider.Capabilities.NativeFormat == WireFormat.Anthropic)
         {
             var body = AnthropicPassthroughRelay.RewriteBody(exchange.Body!.Span, exchange.Scan, target.Deployment.Model);
-            var request = new PassthroughRequest(ApiOperation.CountTokens, body, Stream: false) { ForwardedHeaders = AnthropicPassthroughRelay.ForwardedHeaders(exchange.Betas) };
+            var request = new PassthroughRequest(ApiOperation.CountTokens, body, Stream: false) { ForwardedHeaders = AnthropicPassthroughRelay.ForwardedHeaders(exchange.Version, exchange.Betas) };
             await using var upstream = await passthrough.SendAsync(request, http.RequestAborted);
 
             // A count is not a model call: it records no token usage.

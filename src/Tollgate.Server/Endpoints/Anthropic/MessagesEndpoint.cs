@@ -32,7 +32,7 @@ internal sealed class MessagesEndpoint : AnthropicEndpoint
         {
             var scan = exchange.Scan;
             var body = AnthropicPassthroughRelay.RewriteBody(exchange.Body!.Span, scan, target.Deployment.Model);
-            var request = new PassthroughRequest(ApiOperation.Chat, body, scan.Stream) { ForwardedHeaders = AnthropicPassthroughRelay.ForwardedHeaders(exchange.Betas) };
+            var request = new PassthroughRequest(ApiOperation.Chat, body, scan.Stream) { ForwardedHeaders = AnthropicPassthroughRelay.ForwardedHeaders(exchange.Version, exchange.Betas) };
             await using var upstream = await passthrough.SendAsync(request, http.RequestAborted);
             await AnthropicPassthroughRelay.RelayAsync(context, http, upstream, scan.Stream, meter: true, Time);
             return;

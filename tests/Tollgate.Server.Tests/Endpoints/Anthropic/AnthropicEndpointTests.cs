@@ -10,7 +10,8 @@ public sealed class AnthropicEndpointTests
     [InlineData("2023-06-01")]
     [InlineData("2026-10-21")]
     [InlineData(" 2024-01-31 ")]
-    public void CheckVersion_2023_06_01OrLater_Accepted(string version) => AnthropicEndpoint.CheckVersion(new StringValues(version));
+    public void CheckVersion_2023_06_01OrLater_Accepted(string version) =>
+        Assert.Equal(version.Trim(), AnthropicEndpoint.CheckVersion(new StringValues(version)));
 
     [Theory]
     [InlineData(null, "anthropic-version: header is required")]
@@ -39,6 +40,8 @@ public sealed class AnthropicEndpointTests
 
         Assert.Equal(["a-1", "b-2", "c-3"], betas);
         Assert.Empty(AnthropicEndpoint.ReadBetas(StringValues.Empty));
-        Assert.Equal([new KeyValuePair<string, string>("anthropic-beta", "a-1,b-2,c-3")], AnthropicPassthroughRelay.ForwardedHeaders(betas));
+        Assert.Equal(
+            [new KeyValuePair<string, string>("anthropic-version", "2023-06-01"), new KeyValuePair<string, string>("anthropic-beta", "a-1,b-2,c-3")],
+            AnthropicPassthroughRelay.ForwardedHeaders("2023-06-01", betas));
     }
 }
