@@ -62,8 +62,11 @@ internal static partial class TollgateServer
         app.MapHealthEndpoints();
         app.MapOpenAIEndpoints();
         app.MapAnthropicEndpoints();
-        app.MapFallback((HttpContext http) => OpenAIErrorWriter.WriteAsync(http, new Core.Errors.GatewayException(
-            404, "invalid_request_error", $"Unknown request URL: {http.Request.Method} {http.Request.Path}.", "unknown_url")));
+        app.MapFallback((HttpContext http) =>
+        {
+            var unknown = new Core.Errors.GatewayException(404, "invalid_request_error", $"Unknown request URL: {http.Request.Method} {http.Request.Path}.", "unknown_url");
+            return AnthropicModelsWriter.IsAnthropicClient(http.Request) ? AnthropicErrorWriter.WriteAsync(http, unknown) : OpenAIErrorWriter.WriteAsync(http, unknown);
+        });
 
         // Step 4
         var state = app.Services.GetRequiredService<GatewayState>();

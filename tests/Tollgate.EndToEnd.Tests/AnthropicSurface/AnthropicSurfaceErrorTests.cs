@@ -98,6 +98,15 @@ public sealed class AnthropicSurfaceErrorTests(AnthropicSurfaceFixture gateway) 
     }
 
     [Fact]
+    public async Task UnknownUrl_AnthropicClient_404InAnthropicShape()
+    {
+        using var http = gateway.Raw();
+
+        using var response = await http.PostAsync("v1/messages/batches", AnthropicSurfaceFixture.Json("{}"), TestTimeouts.Token());
+        using var error = await AnthropicErrorAssert.ReadAsync(response, HttpStatusCode.NotFound, "not_found_error");
+    }
+
+    [Fact]
     public async Task Models_Sdk_ListedInAnthropicShape()
     {
         var page = await gateway.Sdk().Models.List(new ModelListParams(), TestTimeouts.Token());
