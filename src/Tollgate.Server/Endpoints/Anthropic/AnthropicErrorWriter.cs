@@ -13,7 +13,7 @@ namespace Tollgate.Server.Endpoints.Anthropic;
 /// </summary>
 /// <remarks>
 /// The status decides the type, as Anthropic documents them: 400 <c>invalid_request_error</c> (and other 4xx),
-/// 401 <c>authentication_error</c>, 403 <c>permission_error</c>, 404 <c>not_found_error</c>, 413
+/// 401 <c>authentication_error</c>, 402 <c>billing_error</c>, 403 <c>permission_error</c>, 404 <c>not_found_error</c>, 413
 /// <c>request_too_large</c>, 429 <c>rate_limit_error</c>, 500 and 502 <c>api_error</c>, 503 and 529
 /// <c>overloaded_error</c>, 504 <c>timeout_error</c>. An Anthropic upstream's own type (kept in
 /// <see cref="ProviderException.ErrorCode"/>) wins when it is one of Anthropic's, so pass-through errors such as
@@ -85,6 +85,7 @@ internal static class AnthropicErrorWriter
     public static string TypeFor(int status) => status switch
     {
         401 => "authentication_error",
+        402 => "billing_error",
         403 => "permission_error",
         404 => "not_found_error",
         413 => "request_too_large",

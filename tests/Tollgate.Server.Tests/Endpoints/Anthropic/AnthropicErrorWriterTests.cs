@@ -13,6 +13,7 @@ public sealed class AnthropicErrorWriterTests
         { GatewayException.ModelNotFound("nope"), 404, "not_found_error" },
         { GatewayException.PayloadTooLarge(10), 413, "request_too_large" },
         { new ProviderException(ProviderErrorKind.Upstream, 429, "slow down") { ErrorType = "requests", ErrorCode = "rate_limit_exceeded" }, 429, "rate_limit_error" },
+        { new ProviderException(ProviderErrorKind.Upstream, 402, "pay") { ErrorType = "insufficient_quota" }, 402, "billing_error" },
         { new ProviderException(ProviderErrorKind.Upstream, 403, "no") { ErrorType = "permission_error" }, 403, "permission_error" },
         { new ProviderException(ProviderErrorKind.Upstream, 500, "boom") { ErrorType = "server_error" }, 500, "api_error" },
         { new ProviderException(ProviderErrorKind.Upstream, 503, "busy") { ErrorType = "server_error" }, 503, "overloaded_error" },
