@@ -48,6 +48,33 @@ public sealed class AnthropicStreamWriterTests
     }
 
     [Fact]
+    public void Write_TextThenToolCall_ExactDocumentedBytes()
+    {
+        // The updates an OpenAI-format provider yields for the streaming tool-use example of
+        // https://docs.claude.com/en/docs/build-with-claude/streaming; the fixture is that example's event sequence.
+        var writer = new AnthropicStreamWriter("chatcmpl-abc", "sonnet");
+        var buffer = new ArrayBufferWriter<byte>();
+        writer.WriteStart(buffer);
+        foreach (var update in new[]
+        {
+            new ChatStreamUpdate { Role = ChatRole.Assistant },
+            new ChatStreamUpdate { TextDelta = "Okay, let's check the weather for San Francisco, CA:" },
+            new ChatStreamUpdate { ToolCalls = [new ToolCallUpdate(0, "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather", string.Empty)] },
+            new ChatStreamUpdate { ToolCalls = [new ToolCallUpdate(0, null, null, "{\"location\":")] },
+            new ChatStreamUpdate { ToolCalls = [new ToolCallUpdate(0, null, null, " \"San Francisco, CA\"}")] },
+            new ChatStreamUpdate { FinishReason = FinishReason.ToolCalls },
+            new ChatStreamUpdate { Usage = new ChatUsage { InputTokens = 472, OutputTokens = 89 } },
+        })
+        {
+            writer.Write(buffer, update);
+        }
+
+        writer.WriteEnd(buffer);
+
+        Assert.Equal(AnthropicFixtures.ReadText("surface_stream_text_and_tool.sse").ReplaceLineEndings("\n"), Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Fact]
     public void Write_StopSequenceAndRedactedThinking_Reported()
     {
         var events = Run(
