@@ -8,4 +8,7 @@ public enum ApiOperation
 
     /// <summary>Embeddings (OpenAI <c>/embeddings</c>).</summary>
     Embeddings,
+
+    /// <summary>Counting a request's input tokens without running it (Anthropic <c>/messages/count_tokens</c>).</summary>
+    CountTokens,
 }

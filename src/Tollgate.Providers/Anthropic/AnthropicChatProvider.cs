@@ -14,7 +14,7 @@ namespace Tollgate.Providers.Anthropic;
 /// Serves canonical (OpenAI-shaped) chat requests from the Anthropic Messages API (<c>POST /v1/messages</c>),
 /// translating requests, answers, streams and errors both ways. Thread-safe.
 /// </summary>
-public sealed partial class AnthropicChatProvider : IChatProvider
+public sealed partial class AnthropicChatProvider : IChatProvider, IPassthroughChatProvider
 {
     // What the Messages API expresses (https://docs.claude.com/en/api/messages): no seed, logprobs, n or penalties.
     private static readonly ProviderCapabilities AnthropicCapabilities = new()
@@ -120,6 +120,45 @@ public sealed partial class AnthropicChatProvider : IChatProvider
         {
             throw InvalidResponse("The Anthropic upstream's stream ended before message_stop.", null);
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// For Anthropic clients: the body goes to <c>/v1/messages</c> (or <c>/v1/messages/count_tokens</c>) as it is, with
+    /// the provider's key and the forwarded headers (the client's <c>anthropic-version</c> and <c>anthropic-beta</c>);
+    /// without a forwarded <c>anthropic-version</c>, the provider's configured one.
+    /// </remarks>
+    public Task<UpstreamResponse> SendAsync(PassthroughRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.Operation == ApiOperation.CountTokens ? new Uri(_options.MessagesUri.AbsoluteUri + "/count_tokens") : _options.MessagesUri;
+        var message = new HttpRequestMessage(HttpMethod.Post, uri);
+        message.Content = new ReadOnlyMemoryContent(request.Body);
+        message.Content.Headers.ContentType = JsonContentType;
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            message.Headers.TryAddWithoutValidation("x-api-key", _options.ApiKey);
+        }
+
+        // The client's anthropic-version, when forwarded, wins: its body was written for that version.
+        var clientVersion = false;
+        foreach (var (name, value) in request.ForwardedHeaders)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+            clientVersion |= string.Equals(name, "anthropic-version", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (!clientVersion)
+        {
+            message.Headers.TryAddWithoutValidation("anthropic-version", _options.Version);
+        }
+
+        if (request.Stream)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        }
+
+        return UpstreamHttp.SendAsync(_context.HttpClient, message, _options.Timeouts, _context.Time, cancellationToken);
     }
 
     /// <inheritdoc/>

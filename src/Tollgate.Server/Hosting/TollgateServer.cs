@@ -9,6 +9,7 @@ using Tollgate.Core.Providers;
 using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints;
+using Tollgate.Server.Endpoints.Anthropic;
 using Tollgate.Server.Endpoints.Health;
 using Tollgate.Server.Endpoints.OpenAI;
 
@@ -60,8 +61,12 @@ internal static partial class TollgateServer
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapHealthEndpoints();
         app.MapOpenAIEndpoints();
-        app.MapFallback((HttpContext http) => OpenAIErrorWriter.WriteAsync(http, new Core.Errors.GatewayException(
-            404, "invalid_request_error", $"Unknown request URL: {http.Request.Method} {http.Request.Path}.", "unknown_url")));
+        app.MapAnthropicEndpoints();
+        app.MapFallback((HttpContext http) =>
+        {
+            var unknown = new Core.Errors.GatewayException(404, "invalid_request_error", $"Unknown request URL: {http.Request.Method} {http.Request.Path}.", "unknown_url");
+            return AnthropicModelsWriter.IsAnthropicClient(http.Request) ? AnthropicErrorWriter.WriteAsync(http, unknown) : OpenAIErrorWriter.WriteAsync(http, unknown);
+        });
 
         // Step 4
         var state = app.Services.GetRequiredService<GatewayState>();
@@ -132,6 +137,8 @@ internal static partial class TollgateServer
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
         services.AddSingleton<ModelsEndpoints>();
+        services.AddSingleton<MessagesEndpoint>();
+        services.AddSingleton<CountTokensEndpoint>();
     }
 
     private static void ApplyReload(GatewayState state, TollgateConfig config, ServeSettings settings, ILogger logger)

@@ -19,7 +19,7 @@ namespace Tollgate.Testing.Anthropic;
 /// </summary>
 /// <remarks>
 /// Scenarios by model name: <c>anthropic-429</c> (rate_limit_error, retry-after: 7), <c>anthropic-529</c>
-/// (overloaded_error), <c>anthropic-500</c> (api_error), <c>anthropic-hang</c> (message_start, then waits for the
+/// (overloaded_error), <c>anthropic-500</c> (api_error), <c>anthropic-401</c> (authentication_error quoting the key), <c>anthropic-hang</c> (message_start, then waits for the
 /// client to go away) and <c>anthropic-midstream-error</c> (an <c>error</c> event after some deltas) and <c>anthropic-truncated</c> (the stream ends after
 /// some deltas without <c>message_stop</c>). Thread-safe.
 /// <para>
@@ -60,6 +60,9 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     /// <summary>Reported in every answer's usage as <c>cache_creation_input_tokens</c>.</summary>
     public int CacheCreationInputTokens { get; set; }
 
+    /// <summary>Marks <paramref name="signature"/> as one this fake issued in an earlier turn, so history carrying it is valid.</summary>
+    public void AcceptSignature(string signature) => _issuedSignatures[signature] = true;
+
     /// <summary>Starts a server on 127.0.0.1 with a free port.</summary>
     public static async Task<FakeAnthropicUpstream> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -69,6 +72,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         var app = builder.Build();
         FakeAnthropicUpstream? fake = null;
         app.MapPost("/v1/messages", (HttpContext context) => fake!.HandleAsync(context));
+        app.MapPost("/v1/messages/count_tokens", (HttpContext context) => fake!.HandleCountTokensAsync(context));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake = new FakeAnthropicUpstream(app, address.TrimEnd('/'));
@@ -213,6 +217,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             case "anthropic-500":
                 await WriteErrorAsync(context, 500, "api_error", "Internal server error");
                 return;
+            case "anthropic-401":
+                // The real API names no key, but a proxy in front of it might: the gateway must never relay this text.
+                await WriteErrorAsync(context, 401, "authentication_error", $"invalid x-api-key: {headers.GetValueOrDefault("x-api-key")}");
+                return;
         }
 
         var answer = FakeAnthropicAnswer.Create(body);
@@ -296,6 +304,40 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary><c>POST /v1/messages/count_tokens</c>: the same header checks, then the words of the system prompt and messages.</summary>
+    private async Task HandleCountTokensAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var raw = await reader.ReadToEndAsync(context.RequestAborted);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        _requests.Enqueue(new RecordedAnthropicRequest(context.Request.Path, headers, raw));
+        if (!headers.ContainsKey("x-api-key"))
+        {
+            await WriteErrorAsync(context, 401, "authentication_error", "x-api-key header is required");
+            return;
+        }
+
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(raw) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body?["messages"] is not JsonArray messages)
+        {
+            await WriteErrorAsync(context, 400, "invalid_request_error", "messages: Field required");
+            return;
+        }
+
+        var tokens = FakeAnthropicAnswer.CountWords(FakeAnthropicAnswer.TextOf(body["system"])) + messages.Sum(m => FakeAnthropicAnswer.CountWords(FakeAnthropicAnswer.TextOf(m?["content"])));
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject { ["input_tokens"] = tokens }.ToJsonString(), context.RequestAborted);
     }
 
     private async Task StreamAsync(HttpContext context, string id, string model, FakeAnthropicAnswer answer, FakeThought? thought)

@@ -3,10 +3,14 @@ using System.Text.Json;
 using Tollgate.Core.Errors;
 using Tollgate.Core.Gateway;
 using Tollgate.Core.Keys;
+using Tollgate.Server.Endpoints.Anthropic;
 
 namespace Tollgate.Server.Endpoints.OpenAI;
 
-/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the config's model names, in config order.</summary>
+/// <summary>
+/// <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the config's model names, in config order; in Anthropic's
+/// shape (<see cref="AnthropicModelsWriter"/>, errors included) when the request carries <c>anthropic-version</c>.
+/// </summary>
 internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator authenticator, TimeProvider time)
 {
     private readonly long _created = time.GetUtcNow().ToUnixTimeSeconds();
@@ -19,6 +23,23 @@ internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator 
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
+        if (AnthropicModelsWriter.IsAnthropicClient(http.Request))
+        {
+            try
+            {
+                using var anthropic = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions);
+                AnthropicModelsWriter.WriteList(anthropic, [.. state.Current.Config.Models.Keys], http.Request.Query, DateTimeOffset.FromUnixTimeSeconds(_created));
+            }
+            catch (GatewayException ex)
+            {
+                await WriteErrorAsync(http, ex);
+                return;
+            }
+
+            await WriteJsonAsync(http, buffer);
+            return;
+        }
+
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
@@ -45,14 +66,21 @@ internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator 
 
         if (!state.Current.Config.Models.ContainsKey(id))
         {
-            await OpenAIErrorWriter.WriteAsync(http, GatewayException.ModelNotFound(id));
+            await WriteErrorAsync(http, GatewayException.ModelNotFound(id));
             return;
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
-            WriteModel(writer, id);
+            if (AnthropicModelsWriter.IsAnthropicClient(http.Request))
+            {
+                AnthropicModelsWriter.WriteModel(writer, id, DateTimeOffset.FromUnixTimeSeconds(_created));
+            }
+            else
+            {
+                WriteModel(writer, id);
+            }
         }
 
         await WriteJsonAsync(http, buffer);
@@ -64,6 +92,10 @@ internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator 
         http.Response.ContentLength = buffer.WrittenCount;
         return http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).AsTask();
     }
+
+    private static Task WriteErrorAsync(HttpContext http, Exception exception) => AnthropicModelsWriter.IsAnthropicClient(http.Request)
+        ? AnthropicErrorWriter.WriteAsync(http, exception)
+        : OpenAIErrorWriter.WriteAsync(http, exception);
 
     private void WriteModel(Utf8JsonWriter writer, string name)
     {
@@ -83,7 +115,7 @@ internal sealed class ModelsEndpoints(GatewayState state, IRequestAuthenticator 
             return true;
         }
 
-        await OpenAIErrorWriter.WriteAsync(http, GatewayException.Unauthorized(key is null
+        await WriteErrorAsync(http, GatewayException.Unauthorized(key is null
             ? "Missing API key. Send it as 'Authorization: Bearer <key>'."
             : "Incorrect API key provided."));
         return false;

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Text.Json;
+using Tollgate.Chat;
+using Tollgate.Core.Pipeline;
+using Tollgate.Providers;
+using Tollgate.Providers.Anthropic;
+
+namespace Tollgate.Server.Endpoints.Anthropic;
+
+/// <summary>Answers an Anthropic client from a provider that speaks another format, through the canonical model.</summary>
+internal static class TranslatedMessagesWriter
+{
+    public static async Task CompleteAsync(GatewayContext context, HttpContext http, IChatProvider provider, ChatRequest request, TimeProvider time)
+    {
+        var response = await provider.CompleteAsync(request, http.RequestAborted);
+        context.FirstTokenTimestamp = time.GetTimestamp();
+        context.Usage = response.Usage;
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
+        {
+            AnthropicResponseWriter.Write(writer, response, context.RequestedModel);
+        }
+
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = buffer.WrittenCount;
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+    }
+
+    /// <remarks>
+    /// Step 1: wait for the provider's first update before sending headers, so a failure before any output is still
+    /// an ordinary error response with its status.
+    /// Step 2: <c>message_start</c> and <c>ping</c>, then each update's events, flushed as they are written.
+    /// Step 3: <c>message_delta</c> and <c>message_stop</c>. A failure after the first byte ends the stream with an
+    /// <c>error</c> event.
+    /// </remarks>
+    public static async Task StreamAsync(GatewayContext context, HttpContext http, IChatProvider provider, ChatRequest request, TimeProvider time)
+    {
+        var cancellationToken = http.RequestAborted;
+        await using var updates = provider.StreamAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+        // Step 1
+        var hasUpdate = await updates.MoveNextAsync();
+        var response = http.Response;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        await response.StartAsync(cancellationToken);
+
+        var writer = new AnthropicStreamWriter(hasUpdate ? updates.Current.Id ?? context.RequestId : context.RequestId, context.RequestedModel);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        try
+        {
+            // Step 2
+            writer.WriteStart(buffer, hasUpdate ? updates.Current.Usage : null);
+            await SendAsync(response, buffer, cancellationToken);
+            while (hasUpdate)
+            {
+                var update = updates.Current;
+                writer.Write(buffer, update);
+                if (buffer.WrittenCount > 0)
+                {
+                    context.FirstTokenTimestamp ??= time.GetTimestamp();
+                    await SendAsync(response, buffer, cancellationToken);
+                }
+
+                hasUpdate = await updates.MoveNextAsync();
+            }
+
+            // Step 3
+            writer.WriteEnd(buffer);
+            await SendAsync(response, buffer, cancellationToken);
+        }
+        catch (ProviderException ex)
+        {
+            context.StatusCode = ex.StatusCode;
+            context.ErrorType = ex.ErrorType;
+            buffer.ResetWrittenCount();
+            await AnthropicErrorWriter.WriteStreamEventAsync(http, ex, cancellationToken);
+        }
+        finally
+        {
+            context.Usage = writer.Usage ?? context.Usage;
+        }
+    }
+
+    private static async Task SendAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+        buffer.ResetWrittenCount();
+    }
+}
