@@ -1,7 +1,7 @@
 using Tollgate.Core.Providers;
 using Tollgate.Providers.Anthropic;
-using Tollgate.Providers.Gemini;
 using Tollgate.Providers.Bedrock;
+using Tollgate.Providers.Gemini;
 using Tollgate.Providers.OpenAI;
 using Tollgate.Providers.Simulated;
 

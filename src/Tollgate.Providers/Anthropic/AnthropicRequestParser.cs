@@ -292,12 +292,12 @@ public static class AnthropicRequestParser
                 case "tool_use":
                     var input = Optional(block, "input") ?? throw Missing(blockPath + ".input");
                     Expect(input, JsonValueKind.Object, blockPath + ".input", "an object");
-                    (calls ??= []).Add(new ToolCall(
-                        RequiredString(block, "id", blockPath + ".id"),
-                        RequiredString(block, "name", blockPath + ".name"),
-                        input.GetRawText())
+                    var callId = AnthropicToolUseIds.Decode(RequiredString(block, "id", blockPath + ".id"), out var callSignature);
+                    (calls ??= []).Add(new ToolCall(callId, RequiredString(block, "name", blockPath + ".name"), input.GetRawText())
                     {
                         CacheControl = ReadCacheControl(block, blockPath),
+                        Signature = callSignature,
+                        SignatureFamily = callSignature is null ? null : SignatureFamilies.Gemini,
                     });
                     break;
                 case "image" or "document" or "tool_result":
@@ -312,7 +312,7 @@ public static class AnthropicRequestParser
 
     private static ChatMessage ReadToolResult(JsonElement block, string path)
     {
-        var id = RequiredString(block, "tool_use_id", path + ".tool_use_id");
+        var id = AnthropicToolUseIds.Decode(RequiredString(block, "tool_use_id", path + ".tool_use_id"), out _);
         var parts = new List<ContentPart>();
         if (Optional(block, "content") is { } content)
         {

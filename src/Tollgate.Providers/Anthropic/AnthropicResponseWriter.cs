@@ -165,7 +165,7 @@ public static class AnthropicResponseWriter
         {
             writer.WriteStartObject();
             writer.WriteString("type", "tool_use");
-            writer.WriteString("id", call.Id);
+            writer.WriteString("id", AnthropicToolUseIds.Encode(call.Id, call.Signature, call.SignatureFamily));
             writer.WriteString("name", call.Name);
             writer.WritePropertyName("input");
             WriteToolInput(writer, call.ArgumentsJson, call.Name);

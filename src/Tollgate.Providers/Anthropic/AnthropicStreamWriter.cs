@@ -163,7 +163,10 @@ public sealed class AnthropicStreamWriter
                 _toolIndex = call.Index;
                 _toolName = call.Name ?? string.Empty;
                 _toolArguments.Clear();
-                var id = string.IsNullOrEmpty(call.Id) ? string.Create(CultureInfo.InvariantCulture, $"toolu_{_messageId}_{call.Index}") : call.Id;
+                var id = AnthropicToolUseIds.Encode(
+                    string.IsNullOrEmpty(call.Id) ? string.Create(CultureInfo.InvariantCulture, $"toolu_{_messageId}_{call.Index}") : call.Id,
+                    call.Signature,
+                    call.SignatureFamily);
                 Event(output, "content_block_start", writer =>
                 {
                     writer.WriteString("type", "content_block_start");

@@ -11,6 +11,9 @@ internal sealed record SimulatedAnswer(IReadOnlyList<string> Pieces, ToolCall? T
     /// <summary>The whole text of <see cref="Pieces"/>.</summary>
     public string Text => string.Concat(Pieces);
 
+    /// <summary>The stop sequence that cut the answer, when one did.</summary>
+    public string? StopSequence { get; init; }
+
     /// <summary>The tokens one choice generates.</summary>
     public int OutputTokens => Pieces.Count;
 }

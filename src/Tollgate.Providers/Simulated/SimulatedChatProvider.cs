@@ -95,7 +95,7 @@ public sealed partial class SimulatedChatProvider : IChatProvider
             var message = answer.ToolCall is { } call
                 ? new ChatMessage(ChatRole.Assistant, []) { ToolCalls = [call] }
                 : ChatMessage.FromText(ChatRole.Assistant, answer.Text);
-            choices.Add(new ChatChoice(i, message, answer.FinishReason));
+            choices.Add(new ChatChoice(i, message, answer.FinishReason) { StopSequence = answer.StopSequence });
         }
 
         return new ChatResponse
@@ -156,7 +156,7 @@ public sealed partial class SimulatedChatProvider : IChatProvider
 
         for (var c = 0; c < choiceCount; c++)
         {
-            yield return new ChatStreamUpdate { Id = id, Model = model, ChoiceIndex = c, FinishReason = answer.FinishReason };
+            yield return new ChatStreamUpdate { Id = id, Model = model, ChoiceIndex = c, FinishReason = answer.FinishReason, StopSequence = answer.StopSequence };
         }
 
         yield return new ChatStreamUpdate { Id = id, Model = model, Usage = CreateUsage(request, answer, choiceCount) };
@@ -303,9 +303,10 @@ public sealed partial class SimulatedChatProvider : IChatProvider
         return pieces;
     }
 
-    private static int FirstStopIndex(string text, IList<string>? stop)
+    private static int FirstStopIndex(string text, IList<string>? stop, out string? matched)
     {
         var first = -1;
+        matched = null;
         if (stop is null)
         {
             return first;
@@ -322,6 +323,7 @@ public sealed partial class SimulatedChatProvider : IChatProvider
             if (index >= 0 && (first < 0 || index < first))
             {
                 first = index;
+                matched = sequence;
             }
         }
 
@@ -367,7 +369,7 @@ public sealed partial class SimulatedChatProvider : IChatProvider
             text = string.Concat(PadOrTruncate(text, answerTokens));
         }
 
-        var stopAt = FirstStopIndex(text, request.Stop);
+        var stopAt = FirstStopIndex(text, request.Stop, out var matched);
         if (stopAt >= 0)
         {
             text = text[..stopAt];
@@ -379,7 +381,7 @@ public sealed partial class SimulatedChatProvider : IChatProvider
             return new SimulatedAnswer(pieces.GetRange(0, Math.Max(0, maxTokens)), null, FinishReason.Length);
         }
 
-        return new SimulatedAnswer(pieces, null, FinishReason.Stop);
+        return new SimulatedAnswer(pieces, null, FinishReason.Stop) { StopSequence = matched };
     }
 
     private void ThrowIfSimulatedFailure()

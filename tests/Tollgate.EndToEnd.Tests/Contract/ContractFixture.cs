@@ -1,4 +1,6 @@
 using System.ClientModel;
+using Anthropic;
+using Anthropic.Core;
 using OpenAI;
 using OpenAI.Chat;
 using Tollgate.EndToEnd.Tests.Infrastructure;
@@ -30,6 +32,8 @@ public sealed class ContractFixture : IAsyncLifetime
     internal TollgateTestServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
 
     public ChatClient OpenAIChat(string model) => new(model, new ApiKeyCredential(MasterKey), new OpenAIClientOptions { Endpoint = new Uri(Server.BaseUrl + "/v1"), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
+
+    public AnthropicClient AnthropicSdk() => new(new ClientOptions { BaseUrl = Server.BaseUrl, ApiKey = MasterKey, MaxRetries = 0, Timeout = TestTimeouts.Default });
 
     public async Task InitializeAsync()
     {
