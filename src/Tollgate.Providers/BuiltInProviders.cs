@@ -1,6 +1,10 @@
 using Tollgate.Core.Providers;
 using Tollgate.Providers.Anthropic;
+using Tollgate.Providers.AzureOpenAI;
+using Tollgate.Providers.Cohere;
+using Tollgate.Providers.Mistral;
 using Tollgate.Providers.OpenAI;
+using Tollgate.Providers.Presets;
 using Tollgate.Providers.Simulated;
 
 namespace Tollgate.Providers;
@@ -14,5 +18,9 @@ public static class BuiltInProviders
         new OpenAIChatProviderFactory(),
         new AnthropicChatProviderFactory(),
         new SimulatedChatProviderFactory(),
+        new AzureOpenAIChatProviderFactory(),
+        new MistralChatProviderFactory(),
+        new CohereChatProviderFactory(),
+        .. OpenAICompatibleChatProviderFactory.CreateAll(),
     ];
 }

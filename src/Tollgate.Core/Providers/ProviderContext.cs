@@ -7,4 +7,11 @@ namespace Tollgate.Core.Providers;
 /// <param name="Time">The clock.</param>
 /// <param name="Random">The randomness source (simulated latency and errors).</param>
 /// <param name="LoggerFactory">For the provider's logs.</param>
-public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory);
+public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory)
+{
+    /// <summary>
+    /// Reads an environment variable (<see langword="null"/> when unset), for settings that fall back to a provider's
+    /// usual variables (<c>AZURE_OPENAI_API_KEY</c>, <c>MISTRAL_API_KEY</c>...). The process environment by default; tests substitute their own.
+    /// </summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+}
