@@ -10,11 +10,11 @@ public static class OpenAICompatiblePresets
     /// <summary>Every preset, in the order the docs list them.</summary>
     public static IReadOnlyList<OpenAICompatiblePreset> All { get; } =
     [
-        // Groq: logprobs, logit_bias, top_logprobs and n > 1 are refused; frequency/presence penalties are not supported
-        // by its models; reasoning_effort / reasoning_format on reasoning models (https://console.groq.com/docs/openai).
+        // Groq: logprobs, logit_bias, top_logprobs, messages[].name and n > 1 are refused with 400
+        // (https://console.groq.com/docs/openai); reasoning_effort / reasoning_format on reasoning models.
         new("groq", "Groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY", KeyRequired: true, new ProviderCapabilities
         {
-            NativeFormat = WireFormat.OpenAI, Vision = true, Tools = true, JsonOutput = true, Seed = true, Reasoning = true,
+            NativeFormat = WireFormat.OpenAI, Vision = true, Tools = true, JsonOutput = true, Seed = true, Penalties = true, Reasoning = true,
         }),
 
         // Together: top_k, repetition penalties, logprobs, n and seed as OpenAI fields or extras; embeddings.
