@@ -453,7 +453,18 @@ public static class MistralMapper
                 case ImagePart image when message.Role == ChatRole.User:
                     // A URL or a data: URI (https://docs.mistral.ai/capabilities/vision/).
                     writer.WriteString("type", "image_url");
-                    writer.WriteString("image_url", image.Url);
+                    if (image.Detail is { } detail)
+                    {
+                        writer.WriteStartObject("image_url");
+                        writer.WriteString("url", image.Url);
+                        writer.WriteString("detail", detail);
+                        writer.WriteEndObject();
+                    }
+                    else
+                    {
+                        writer.WriteString("image_url", image.Url);
+                    }
+
                     break;
                 case DocumentPart { Url: { } url } document when message.Role == ChatRole.User:
                     // Document QnA takes documents by URL (https://docs.mistral.ai/capabilities/document_qna/).

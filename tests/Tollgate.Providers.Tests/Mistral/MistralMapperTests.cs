@@ -76,6 +76,17 @@ public sealed class MistralMapperTests
     }
 
     [Fact]
+    public void WriteRequest_ImageDetail_SentInImageUrlObject()
+    {
+        var request = Simple();
+        request.Messages.Add(new ChatMessage(ChatRole.User, [new TextPart("see"), new ImagePart("https://example.com/a.png", "high")]));
+
+        var written = ProviderFixtures.Write(w => MistralMapper.WriteRequest(w, request, stream: false, "mistral"));
+
+        ProviderFixtures.AssertJsonEqual(JsonNode.Parse("""{"type":"image_url","image_url":{"url":"https://example.com/a.png","detail":"high"}}"""), written["messages"]![1]!["content"]![1]);
+    }
+
+    [Fact]
     public void WriteRequest_InlineDocument_Refused()
     {
         var request = Simple();
