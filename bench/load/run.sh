@@ -11,6 +11,7 @@
 set -euo pipefail
 
 DURATION=${DURATION:-15}          # seconds per throughput / latency run
+SLICES=${SLICES:-5}               # throughput runs are interleaved in this many slices (see Step 5)
 WARMUP=${WARMUP:-30}              # seconds of wrk against Tollgate before measuring (half JSON, half SSE)
 CONNECTIONS=${CONNECTIONS:-64}    # connections for the throughput runs
 DELAY_CONNECTIONS=${DELAY_CONNECTIONS:-32}
@@ -193,6 +194,30 @@ run_wrk() {
     "$(field "$WORK/$name.wrk" errors)" "$(field "$WORK/$name.wrk" status_errors)" | tee -a "$WORK/metrics.txt" >&2
 }
 
+# slice NAME LUA MODEL URL CONNECTIONS SECONDS PID INDEX: one slice of a throughput run, appended to $WORK/NAME.slices
+# as "requests duration_us cpu_ticks p50_us p99_us errors status_errors".
+slice() {
+  local name=$1 lua=$2 model=$3 url=$4 conns=$5 secs=$6 pid=$7 index=$8 before after out
+  out="$WORK/$name.$index.wrk"
+  before=$(cpu_ticks "$pid")
+  MODEL=$model taskset -c "$LOAD_CORE" wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$HERE/$lua" "$url" >"$out" 2>&1
+  after=$(cpu_ticks "$pid")
+  echo "$(field "$out" requests) $(field "$out" duration_us) $((after - before)) $(field "$out" p50_us) $(field "$out" p99_us)" \
+    "$(field "$out" errors) $(field "$out" status_errors)" >>"$WORK/$name.slices"
+}
+
+# aggregate NAME: the metrics line of a sliced run: req/s and CPU over all slices, p50 and p99 the median of the slices'.
+aggregate() {
+  local name=$1
+  sort -n -k4 "$WORK/$name.slices" | awk -v n="$name" -v hz="$CLK_TCK" '
+    { req += $1; dur += $2; ticks += $3; err += $6; st += $7; p50[NR] = $4 }
+    END { printf "%s rps=%.0f p50_us=%d ", n, req / (dur / 1e6), p50[int((NR + 1) / 2)]
+          printf "cpu_ms_per_req=%.4f errors=%d status_errors=%d\n", ticks * 1000 / hz / req, err, st }' >"$WORK/$name.agg"
+  local p99
+  p99=$(sort -n -k5 "$WORK/$name.slices" | awk '{ v[NR] = $5 } END { print v[int((NR + 1) / 2)] }')
+  sed "s/ cpu_ms_per_req/ p99_us=$p99 cpu_ms_per_req/" "$WORK/$name.agg" | tee -a "$WORK/metrics.txt" >&2
+}
+
 metric() { # NAME KEY
   awk -v n="$1" -v k="$2" '$1 == n { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$WORK/metrics.txt"
 }
@@ -214,13 +239,23 @@ RSS_IDLE=$(rss_kb "$TOLLGATE_PID")
 
 # Step 5: measurements.
 : >"$WORK/metrics.txt"
-log "throughput and latency, ${CONNECTIONS} connections, ${DURATION}s each"
-run_wrk json_direct chat.lua bench-json http://127.0.0.1:18081/v1/chat/completions "$CONNECTIONS" "$DURATION" "$UPSTREAM_PID"
-run_wrk json_nginx chat.lua bench-json http://127.0.0.1:18090/json/v1/chat/completions "$CONNECTIONS" "$DURATION" "$PROXY_PID"
-run_wrk json_tollgate chat.lua bench-json "$TOLLGATE" "$CONNECTIONS" "$DURATION" "$TOLLGATE_PID"
-run_wrk sse_direct chat-stream.lua bench-sse http://127.0.0.1:18082/v1/chat/completions "$CONNECTIONS" "$DURATION" "$UPSTREAM_PID"
-run_wrk sse_nginx chat-stream.lua bench-sse http://127.0.0.1:18090/sse/v1/chat/completions "$CONNECTIONS" "$DURATION" "$PROXY_PID"
-run_wrk sse_tollgate chat-stream.lua bench-sse "$TOLLGATE" "$CONNECTIONS" "$DURATION" "$TOLLGATE_PID"
+# Throughput runs are interleaved: SLICES rounds of (direct, nginx, Tollgate) for JSON, then for SSE, each slice
+# DURATION/SLICES seconds. The VM's host makes speed drift over tens of seconds; interleaving puts the same drift
+# into all three, so the ratios compare like with like.
+slice_secs=$(( DURATION / SLICES > 2 ? DURATION / SLICES : 2 ))
+log "throughput and latency, ${CONNECTIONS} connections, ${SLICES} interleaved slices of ${slice_secs}s each"
+for i in $(seq 1 "$SLICES"); do
+  slice json_direct chat.lua bench-json http://127.0.0.1:18081/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$UPSTREAM_PID" "$i"
+  slice json_nginx chat.lua bench-json http://127.0.0.1:18090/json/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$PROXY_PID" "$i"
+  slice json_tollgate chat.lua bench-json "$TOLLGATE" "$CONNECTIONS" "$slice_secs" "$TOLLGATE_PID" "$i"
+done
+for n in json_direct json_nginx json_tollgate; do aggregate "$n"; done
+for i in $(seq 1 "$SLICES"); do
+  slice sse_direct chat-stream.lua bench-sse http://127.0.0.1:18082/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$UPSTREAM_PID" "$i"
+  slice sse_nginx chat-stream.lua bench-sse http://127.0.0.1:18090/sse/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$PROXY_PID" "$i"
+  slice sse_tollgate chat-stream.lua bench-sse "$TOLLGATE" "$CONNECTIONS" "$slice_secs" "$TOLLGATE_PID" "$i"
+done
+for n in sse_direct sse_nginx sse_tollgate; do aggregate "$n"; done
 
 log "200 ms upstream, ${DELAY_CONNECTIONS} connections"
 run_wrk delay_nginx chat.lua bench-delay http://127.0.0.1:18090/delay/v1/chat/completions "$DELAY_CONNECTIONS" "$DURATION" "$PROXY_PID"
@@ -247,7 +282,7 @@ hold_streams() {
     -s "$HERE/chat-stream.lua" "$url" >"$WORK/$name.wrk" 2>&1 &
   local wrk_pid=$!
   PIDS+=("$wrk_pid")
-  sleep $((HOLD - 3))
+  sleep $(( HOLD > 4 ? HOLD - 3 : 1 ))
   local open
   open=$(ss -Htn state established "( sport = :$port )" | wc -l)
   printf '%s rss_kb=%s open=%s\n' "$name" "$(rss_kb "$pid")" "$open" | tee -a "$WORK/metrics.txt" >&2
@@ -269,7 +304,7 @@ ms() { awk -v a="$1" 'BEGIN { printf "%.2f", a / 1000 }'; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
 {
   echo "Tollgate load test, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "duration=${DURATION}s warmup=${WARMUP}s connections=${CONNECTIONS} delay_connections=${DELAY_CONNECTIONS} ttft_n=${TTFT_N} streams=${STREAMS}"
+  echo "duration=${DURATION}s (throughput: ${SLICES} interleaved slices of ${slice_secs}s) warmup=${WARMUP}s connections=${CONNECTIONS} delay_connections=${DELAY_CONNECTIONS} ttft_n=${TTFT_N} streams=${STREAMS}"
   echo "proxies on core ${PROXY_CORE}; wrk, curl and upstreams on core ${LOAD_CORE}"
   echo
   printf '%-16s %10s %10s %10s %14s %8s\n' scenario req/s p50_ms p99_ms cpu_ms/req errors

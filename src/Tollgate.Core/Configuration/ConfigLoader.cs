@@ -8,7 +8,7 @@ namespace Tollgate.Core.Configuration;
 /// Never throws for a bad file: every problem becomes a <see cref="ConfigError"/> with its path and, where it
 /// has one, its line and column, and all of them are reported at once.
 /// </remarks>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     /// <summary>Parses <paramref name="yaml"/>.</summary>
     /// <param name="yaml">The file's text.</param>
@@ -22,7 +22,7 @@ public static class ConfigLoader
         Func<string, string?> getEnvironmentVariable)
     {
         var stream = new YamlStream();
-        var filter = new DuplicateKeyFilter(new Parser(new StringReader(yaml)));
+        var filter = new DuplicateKeyFilter(new Parser(new StringReader(QuoteFlowPlaceholders(yaml))));
         try
         {
             stream.Load(filter);
@@ -91,5 +91,86 @@ public static class ConfigLoader
         }
 
         return $"invalid YAML: {message}";
+    }
+
+    /// <summary>
+    /// Quotes each <c>${VAR}</c> placeholder that is a whole value inside a flow mapping or sequence
+    /// (<c>{ api_key: ${KEY}, region: us-east-1 }</c>). YAML forbids <c>{</c> and <c>}</c> in plain scalars there, yet
+    /// that is the natural way to write a one-line provider; quoted, the value is the same string and is interpolated
+    /// as usual. Placeholders in block style, inside quotes or in comments are left alone.
+    /// </summary>
+    internal static string QuoteFlowPlaceholders(string yaml)
+    {
+        if (!yaml.Contains("${", StringComparison.Ordinal) || (!yaml.Contains('{', StringComparison.Ordinal) && !yaml.Contains('[', StringComparison.Ordinal)))
+        {
+            return yaml;
+        }
+
+        var result = new System.Text.StringBuilder(yaml.Length + 16);
+        var depth = 0;
+        var i = 0;
+        while (i < yaml.Length)
+        {
+            var c = yaml[i];
+            switch (c)
+            {
+                case '#' when i == 0 || char.IsWhiteSpace(yaml[i - 1]):
+                    var lineEnd = yaml.IndexOf('\n', i);
+                    lineEnd = lineEnd < 0 ? yaml.Length : lineEnd;
+                    result.Append(yaml, i, lineEnd - i);
+                    i = lineEnd;
+                    continue;
+                case '"' or '\'' when i == 0 || yaml[i - 1] is ' ' or '\t' or '\n' or ':' or ',' or '[' or '{':
+                    var close = i + 1;
+                    while (close < yaml.Length && yaml[close] != c && yaml[close] != '\n')
+                    {
+                        close += yaml[close] == '\\' && c == '"' ? 2 : 1;
+                    }
+
+                    close = Math.Min(close, yaml.Length - 1);
+                    result.Append(yaml, i, close - i + 1);
+                    i = close + 1;
+                    continue;
+                case '$' when depth > 0 && i + 1 < yaml.Length && yaml[i + 1] == '{':
+                    var end = yaml.IndexOf('}', i + 2);
+                    if (end > 0 && IsWholeFlowValue(yaml, i, end))
+                    {
+                        result.Append('"').Append(yaml, i, end - i + 1).Append('"');
+                        i = end + 1;
+                        continue;
+                    }
+
+                    break;
+                case '{' or '[':
+                    depth++;
+                    break;
+                case '}' or ']':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+
+            result.Append(c);
+            i++;
+        }
+
+        return result.ToString();
+    }
+
+    // The placeholder starts a value (after ':', ',', '[' or '{' and blanks) and ends one (before ',', '}' or ']').
+    private static bool IsWholeFlowValue(string yaml, int start, int end)
+    {
+        var before = start - 1;
+        while (before >= 0 && yaml[before] is ' ' or '\t' or '\n' or '\r')
+        {
+            before--;
+        }
+
+        var after = end + 1;
+        while (after < yaml.Length && yaml[after] is ' ' or '\t' or '\n' or '\r')
+        {
+            after++;
+        }
+
+        return before >= 0 && yaml[before] is ':' or ',' or '[' or '{' && after < yaml.Length && yaml[after] is ',' or '}' or ']';
     }
 }

@@ -76,14 +76,23 @@ public static class CapabilityGuard
             rewritten?.Add(replacement);
         }
 
+        // Step 3: cache markers on tool definitions.
+        var tools = request.Tools;
+        if (!capabilities.PromptCaching && tools is not null && tools.Any(t => t.CacheControl is not null))
+        {
+            strippedCacheMarkers += tools.Count(t => t.CacheControl is not null);
+            tools = [.. tools.Select(t => t.CacheControl is null ? t : t with { CacheControl = null })];
+        }
+
         var dropBetas = request.Betas is { Count: > 0 } && !capabilities.AnthropicBetas;
         report = new CapabilityReport(strippedState, strippedCacheMarkers, dropBetas ? request.Betas!.Count : 0);
-        if (rewritten is null && !dropBetas)
+        if (rewritten is null && !dropBetas && ReferenceEquals(tools, request.Tools))
         {
             return request;
         }
 
         var copy = request.WithMessages(rewritten ?? request.Messages);
+        copy.Tools = tools;
         if (dropBetas)
         {
             copy.Betas = null;

@@ -16,15 +16,24 @@ namespace Tollgate.Providers.Anthropic;
 /// </summary>
 public sealed partial class AnthropicChatProvider : IChatProvider
 {
+    // What the Messages API expresses (https://docs.claude.com/en/api/messages): no seed, logprobs, n or penalties.
     private static readonly ProviderCapabilities AnthropicCapabilities = new()
     {
         NativeFormat = WireFormat.Anthropic,
         Vision = true,
+        Documents = true,
         Tools = true,
         JsonOutput = true,
         Logprobs = false,
         Seed = false,
         MultipleChoices = false,
+        TopK = true,
+        Penalties = false,
+        Reasoning = true,
+        PromptCaching = true,
+        Citations = true,
+        AnthropicBetas = true,
+        SignatureFamily = SignatureFamilies.Anthropic,
         Embeddings = false,
     };
 
@@ -51,7 +60,7 @@ public sealed partial class AnthropicChatProvider : IChatProvider
         var jsonMode = AnthropicMapper.IsJsonMode(request);
         var wire = AnthropicMapper.ToWire(request, _options, stream: false);
 
-        await using var response = await SendAsync(wire, cancellationToken);
+        await using var response = await SendAsync(wire, request.Betas, cancellationToken);
         var body = await UpstreamHttp.ReadBodyAsync(response, cancellationToken);
         if (response.StatusCode is < 200 or > 299)
         {
@@ -83,7 +92,7 @@ public sealed partial class AnthropicChatProvider : IChatProvider
         var translator = new AnthropicStreamTranslator(AnthropicMapper.IsJsonMode(request));
         var wire = AnthropicMapper.ToWire(request, _options, stream: true);
 
-        await using var response = await SendAsync(wire, cancellationToken);
+        await using var response = await SendAsync(wire, request.Betas, cancellationToken);
         if (response.StatusCode is < 200 or > 299)
         {
             var body = await UpstreamHttp.ReadBodyAsync(response, cancellationToken);
@@ -124,7 +133,7 @@ public sealed partial class AnthropicChatProvider : IChatProvider
             ErrorCode = "invalid_upstream_response",
         };
 
-    private async Task<UpstreamResponse> SendAsync(AnthropicMessagesRequest wire, CancellationToken cancellationToken)
+    private async Task<UpstreamResponse> SendAsync(AnthropicMessagesRequest wire, IList<string>? betas, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(wire, AnthropicJsonContext.Default.AnthropicMessagesRequest);
         using var message = new HttpRequestMessage(HttpMethod.Post, _options.MessagesUri);
@@ -136,6 +145,12 @@ public sealed partial class AnthropicChatProvider : IChatProvider
         }
 
         message.Headers.TryAddWithoutValidation("anthropic-version", _options.Version);
+        if (betas is { Count: > 0 })
+        {
+            // One header, comma-joined, as https://docs.claude.com/en/api/beta-headers shows for several betas.
+            message.Headers.TryAddWithoutValidation("anthropic-beta", string.Join(',', betas));
+        }
+
         if (wire.Stream == true)
         {
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));

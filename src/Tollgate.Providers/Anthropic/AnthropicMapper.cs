@@ -25,6 +25,15 @@ internal static class AnthropicMapper
         ("claude-3-opus", 4096),
     ];
 
+    /// <summary>The smallest <c>thinking.budget_tokens</c> the Messages API accepts.</summary>
+    public const int MinThinkingBudget = 1024;
+
+    /// <summary>Room left for the answer when Tollgate raises a default <c>max_tokens</c> above a thinking budget.</summary>
+    public const int AnswerTokensAfterThinking = 4096;
+
+    private const string PdfMediaType = "application/pdf";
+
+    private static readonly JsonElement CitationsEnabled = ParseElement("""{"enabled":true}""");
     private static readonly JsonElement EmptyObjectSchema = ParseElement("""{"type":"object","properties":{}}""");
     private static readonly JsonElement AnyObjectSchema = ParseElement("""{"type":"object"}""");
 
@@ -86,6 +95,12 @@ internal static class AnthropicMapper
     }
 
     /// <summary>Builds the request body. Throws <see cref="ProviderException"/> (400) for what cannot be expressed.</summary>
+    /// <remarks>
+    /// Step 1: system and developer messages become the top-level <c>system</c> (a string, or an array of text blocks
+    /// when there are several parts or any cache marker); the other messages become alternating user/assistant turns.
+    /// Step 2: tools, tool choice, and JSON mode as a forced tool.
+    /// Step 3: the thinking configuration (see <see cref="ApplyReasoning"/>), which may raise <c>max_tokens</c>.
+    /// </remarks>
     public static AnthropicMessagesRequest ToWire(ChatRequest request, AnthropicProviderOptions options, bool stream)
     {
         EnsureSupported(request, options.Name);
@@ -95,31 +110,27 @@ internal static class AnthropicMapper
             MaxTokens = ResolveMaxTokens(request, options),
             Temperature = request.Temperature,
             TopP = request.TopP,
+            TopK = request.TopK,
             StopSequences = request.Stop is { Count: > 0 } stop ? [.. stop] : null,
             Metadata = request.User is { Length: > 0 } user ? new AnthropicMetadata { UserId = user } : null,
             Stream = stream ? true : null,
         };
 
-        // Step 1: system and developer messages become the top-level system prompt, in order.
-        var systemTexts = new List<string>();
+        // Step 1
+        var system = new List<AnthropicContentBlock>();
         for (var i = 0; i < request.Messages.Count; i++)
         {
             var message = request.Messages[i];
             switch (message.Role)
             {
                 case ChatRole.System or ChatRole.Developer:
-                    var text = message.GetText();
-                    if (text.Length > 0)
-                    {
-                        systemTexts.Add(text);
-                    }
-
+                    AppendSystem(system, message, i, options.Name);
                     break;
                 case ChatRole.User:
-                    Append(wire.Messages, "user", MapUserParts(message, i, options.Name));
+                    Append(wire.Messages, "user", WithMessageMarker(MapContentParts(message, i, options.Name), message.CacheControl));
                     break;
                 case ChatRole.Assistant:
-                    Append(wire.Messages, "assistant", MapAssistant(message, i, options.Name));
+                    Append(wire.Messages, "assistant", WithMessageMarker(MapAssistant(message, i, options.Name), message.CacheControl));
                     break;
                 case ChatRole.Tool:
                     Append(wire.Messages, "user", [MapToolResult(message, i, options.Name)]);
@@ -129,24 +140,95 @@ internal static class AnthropicMapper
             }
         }
 
-        wire.System = systemTexts.Count switch
+        wire.System = system.Count switch
         {
             0 => null,
-            1 => JsonSerializer.SerializeToElement(systemTexts[0], AnthropicJsonContext.Default.String),
-            _ => JsonSerializer.SerializeToElement(
-                systemTexts.Select(t => new AnthropicContentBlock { Type = "text", Text = t }).ToList(),
-                AnthropicJsonContext.Default.ListAnthropicContentBlock),
+            1 when system[0].CacheControl is null => JsonSerializer.SerializeToElement(system[0].Text!, AnthropicJsonContext.Default.String),
+            _ => JsonSerializer.SerializeToElement(system, AnthropicJsonContext.Default.ListAnthropicContentBlock),
         };
 
-        // Step 2: tools, tool choice, and JSON mode as a forced tool.
+        // Step 2
         MapTools(request, wire);
+
+        // Step 3
+        ApplyReasoning(request, wire, options.Name);
         return wire;
     }
 
+    /// <summary>
+    /// Sets <c>thinking</c> from <see cref="ChatRequest.Reasoning"/>. The Messages API wants
+    /// <c>1024 &lt;= budget_tokens &lt; max_tokens</c>; Tollgate resolves it so:
+    /// an explicit budget below 1024, or not below a max_tokens the client set, is refused (400) - both are the
+    /// client's own numbers and Tollgate does not change them. A budget derived from an effort
+    /// (<see cref="ReasoningOptions.EffortBudgets"/>; <c>medium</c> when neither is given) is lowered to fit under a
+    /// client-set max_tokens (refused when that leaves less than 1024). When the client set no max_tokens and the
+    /// default is not above the budget, max_tokens is raised to the budget plus <see cref="AnswerTokensAfterThinking"/>.
+    /// </summary>
+    public static void ApplyReasoning(ChatRequest request, AnthropicMessagesRequest wire, string providerName)
+    {
+        if (request.Reasoning is not { } reasoning)
+        {
+            return;
+        }
+
+        if (!reasoning.Enabled)
+        {
+            wire.Thinking = new AnthropicThinkingConfig { Type = "disabled" };
+            return;
+        }
+
+        int budget;
+        if (reasoning.BudgetTokens is { } requested)
+        {
+            if (requested < MinThinkingBudget)
+            {
+                throw InvalidRequest(
+                    string.Create(CultureInfo.InvariantCulture, $"The reasoning budget of {requested} tokens is below the minimum of {MinThinkingBudget} that provider '{providerName}' (Anthropic extended thinking) accepts."),
+                    "reasoning.budget_tokens");
+            }
+
+            if (request.MaxTokens is { } max && requested >= max)
+            {
+                throw InvalidRequest(
+                    string.Create(CultureInfo.InvariantCulture, $"The reasoning budget of {requested} tokens must be less than max_tokens ({max}) for provider '{providerName}': Anthropic counts thinking within max_tokens."),
+                    "max_tokens");
+            }
+
+            budget = requested;
+        }
+        else
+        {
+            budget = ReasoningOptions.EffortBudgets(reasoning.Effort ?? "medium");
+            if (request.MaxTokens is { } max)
+            {
+                budget = Math.Min(budget, max - 1);
+                if (budget < MinThinkingBudget)
+                {
+                    throw InvalidRequest(
+                        string.Create(CultureInfo.InvariantCulture, $"max_tokens of {max} leaves no room for reasoning on provider '{providerName}': Anthropic extended thinking needs a budget of at least {MinThinkingBudget} tokens below max_tokens. Ask for more than {MinThinkingBudget + 1} max_tokens, or no reasoning."),
+                        "max_tokens");
+                }
+            }
+        }
+
+        if (request.MaxTokens is null && wire.MaxTokens <= budget)
+        {
+            wire.MaxTokens = budget + AnswerTokensAfterThinking;
+        }
+
+        wire.Thinking = new AnthropicThinkingConfig { Type = "enabled", BudgetTokens = budget };
+    }
+
     /// <summary>Maps a non-streamed answer. In JSON mode the <see cref="JsonToolName"/> call's input is the answer text.</summary>
+    /// <remarks>
+    /// Parts keep the answer's block order: <c>thinking</c> becomes a <see cref="ThinkingPart"/> with its signature,
+    /// <c>redacted_thinking</c> a <see cref="RedactedThinkingPart"/> (both of the <see cref="SignatureFamilies.Anthropic"/>
+    /// family), each <c>text</c> block a <see cref="TextPart"/> with its citations. Server-tool blocks are not part of
+    /// a chat completion and are skipped.
+    /// </remarks>
     public static ChatResponse FromWire(AnthropicMessagesResponse response, bool jsonMode, DateTimeOffset created)
     {
-        var text = new System.Text.StringBuilder();
+        var parts = new List<ContentPart>();
         List<ToolCall>? toolCalls = null;
         var sawJsonTool = false;
         foreach (var block in response.Content ?? [])
@@ -154,17 +236,29 @@ internal static class AnthropicMapper
             switch (block.Type)
             {
                 case "text":
-                    text.Append(block.Text);
+                    parts.Add(new TextPart(block.Text ?? string.Empty)
+                    {
+                        Citations = block.Citations is { ValueKind: JsonValueKind.Array } citations && citations.GetArrayLength() > 0 ? citations : null,
+                    });
+                    break;
+                case "thinking":
+                    parts.Add(new ThinkingPart(block.Thinking ?? string.Empty, string.IsNullOrEmpty(block.Signature) ? null : block.Signature)
+                    {
+                        SignatureFamily = SignatureFamilies.Anthropic,
+                    });
+                    break;
+                case "redacted_thinking":
+                    parts.Add(new RedactedThinkingPart(block.Data ?? string.Empty) { SignatureFamily = SignatureFamilies.Anthropic });
                     break;
                 case "tool_use" when jsonMode && block.Name == JsonToolName:
-                    text.Append(CompactJson(block.Input));
+                    parts.Add(new TextPart(CompactJson(block.Input)));
                     sawJsonTool = true;
                     break;
                 case "tool_use":
                     (toolCalls ??= []).Add(new ToolCall(block.Id ?? string.Empty, block.Name ?? string.Empty, CompactJson(block.Input)));
                     break;
                 default:
-                    // thinking, redacted_thinking and server-tool blocks have no place in a chat completion.
+                    // server_tool_use, web_search_tool_result and other server-tool blocks have no place in a chat completion.
                     break;
             }
         }
@@ -175,17 +269,18 @@ internal static class AnthropicMapper
             finish = FinishReason.Stop;
         }
 
-        var message = new ChatMessage(ChatRole.Assistant, text.Length > 0 || toolCalls is null ? [new TextPart(text.ToString())] : [])
+        if (toolCalls is null && !parts.Any(p => p is TextPart))
         {
-            ToolCalls = toolCalls,
-        };
+            parts.Add(new TextPart(string.Empty));
+        }
 
+        var message = new ChatMessage(ChatRole.Assistant, parts) { ToolCalls = toolCalls };
         return new ChatResponse
         {
             Id = response.Id ?? string.Empty,
             Model = response.Model ?? string.Empty,
             Created = created,
-            Choices = [new ChatChoice(0, message, finish)],
+            Choices = [new ChatChoice(0, message, finish) { StopSequence = string.IsNullOrEmpty(response.StopSequence) ? null : response.StopSequence }],
             Usage = response.Usage is { } u ? MapUsage(u.InputTokens ?? 0, u.CacheReadInputTokens ?? 0, u.CacheCreationInputTokens ?? 0, u.OutputTokens ?? 0) : null,
         };
     }
@@ -301,7 +396,31 @@ internal static class AnthropicMapper
         }
     }
 
-    private static List<AnthropicContentBlock> MapUserParts(ChatMessage message, int index, string providerName)
+    private static void AppendSystem(List<AnthropicContentBlock> system, ChatMessage message, int index, string providerName)
+    {
+        var first = system.Count;
+        foreach (var part in message.Parts)
+        {
+            switch (part)
+            {
+                case TextPart { Text.Length: > 0 } text:
+                    system.Add(new AnthropicContentBlock { Type = "text", Text = text.Text, CacheControl = Cache(text.CacheControl) });
+                    break;
+                case TextPart:
+                    // The Messages API rejects empty text blocks.
+                    break;
+                default:
+                    throw ProviderException.Unsupported(providerName, $"The content part '{PartName(part)}' in a system message (messages[{index}]; Anthropic's system prompt takes text only)");
+            }
+        }
+
+        if (message.CacheControl is { } marker && system.Count > first && system[^1].CacheControl is null)
+        {
+            system[^1].CacheControl = Cache(marker);
+        }
+    }
+
+    private static List<AnthropicContentBlock> MapContentParts(ChatMessage message, int index, string providerName)
     {
         var blocks = new List<AnthropicContentBlock>(message.Parts.Count);
         foreach (var part in message.Parts)
@@ -309,25 +428,64 @@ internal static class AnthropicMapper
             switch (part)
             {
                 case TextPart { Text.Length: > 0 } text:
-                    blocks.Add(new AnthropicContentBlock { Type = "text", Text = text.Text });
+                    blocks.Add(new AnthropicContentBlock { Type = "text", Text = text.Text, CacheControl = Cache(text.CacheControl) });
                     break;
                 case TextPart:
                     // The Messages API rejects empty text blocks.
                     break;
                 case ImagePart image:
-                    blocks.Add(MapImage(image, index, providerName));
+                    var block = MapImage(image, index, providerName);
+                    block.CacheControl = Cache(image.CacheControl);
+                    blocks.Add(block);
+                    break;
+                case DocumentPart document:
+                    blocks.Add(MapDocument(document, index, providerName));
                     break;
                 default:
-                    throw ProviderException.Unsupported(providerName, $"The content part '{part.GetType().Name}' (messages[{index}])");
+                    throw ProviderException.Unsupported(providerName, $"The content part '{PartName(part)}' in a {message.Role.ToString().ToLowerInvariant()} message (messages[{index}])");
             }
         }
 
         return blocks;
     }
 
+    // Order within an assistant turn: thinking and redacted_thinking first (the Messages API wants the turn to start
+    // with them when thinking is on), then text and other content in the client's order, then tool_use.
     private static List<AnthropicContentBlock> MapAssistant(ChatMessage message, int index, string providerName)
     {
-        var blocks = MapUserParts(message, index, providerName);
+        var blocks = new List<AnthropicContentBlock>(message.Parts.Count + (message.ToolCalls?.Count ?? 0));
+        var others = new List<ContentPart>(message.Parts.Count);
+        foreach (var part in message.Parts)
+        {
+            switch (part)
+            {
+                case ThinkingPart thinking:
+                    if (string.IsNullOrEmpty(thinking.Signature) || !IsAnthropicFamily(thinking.SignatureFamily))
+                    {
+                        throw ProviderException.Unsupported(providerName, $"Reasoning without an Anthropic signature in assistant history (messages[{index}]; the Messages API takes back only thinking blocks it signed)");
+                    }
+
+                    blocks.Add(new AnthropicContentBlock { Type = "thinking", Thinking = thinking.Text, Signature = thinking.Signature });
+                    break;
+                case RedactedThinkingPart redacted:
+                    if (!IsAnthropicFamily(redacted.SignatureFamily) || redacted.Data.Length == 0)
+                    {
+                        throw ProviderException.Unsupported(providerName, $"Redacted reasoning of another provider family (messages[{index}])");
+                    }
+
+                    blocks.Add(new AnthropicContentBlock { Type = "redacted_thinking", Data = redacted.Data });
+                    break;
+                default:
+                    others.Add(part);
+                    break;
+            }
+        }
+
+        if (others.Count > 0)
+        {
+            blocks.AddRange(MapContentParts(new ChatMessage(message.Role, others), index, providerName));
+        }
+
         if (message.ToolCalls is not { Count: > 0 } calls)
         {
             return blocks;
@@ -335,6 +493,7 @@ internal static class AnthropicMapper
 
         for (var c = 0; c < calls.Count; c++)
         {
+            // A call's Signature is Gemini state (CapabilityGuard strips it on the way here); Claude has none to send.
             var call = calls[c];
             blocks.Add(new AnthropicContentBlock
             {
@@ -342,6 +501,7 @@ internal static class AnthropicMapper
                 Id = call.Id,
                 Name = call.Name,
                 Input = ParseArguments(call.ArgumentsJson, index, c, providerName),
+                CacheControl = Cache(call.CacheControl),
             });
         }
 
@@ -360,17 +520,117 @@ internal static class AnthropicMapper
         }
 
         JsonElement content;
-        if (message.Parts.All(p => p is TextPart))
+        if (message.Parts.All(p => p is TextPart { CacheControl: null }))
         {
             content = JsonSerializer.SerializeToElement(message.GetText(), AnthropicJsonContext.Default.String);
         }
         else
         {
-            content = JsonSerializer.SerializeToElement(MapUserParts(message, index, providerName), AnthropicJsonContext.Default.ListAnthropicContentBlock);
+            content = JsonSerializer.SerializeToElement(MapContentParts(message, index, providerName), AnthropicJsonContext.Default.ListAnthropicContentBlock);
         }
 
-        return new AnthropicContentBlock { Type = "tool_result", ToolUseId = message.ToolCallId, Content = content };
+        return new AnthropicContentBlock
+        {
+            Type = "tool_result",
+            ToolUseId = message.ToolCallId,
+            Content = content,
+            IsError = message.IsError ? true : null,
+            CacheControl = Cache(message.CacheControl),
+        };
     }
+
+    private static AnthropicContentBlock MapDocument(DocumentPart document, int index, string providerName)
+    {
+        AnthropicImageSource source;
+        if (!string.IsNullOrEmpty(document.Data))
+        {
+            var mediaType = string.IsNullOrEmpty(document.MediaType) ? PdfMediaType : document.MediaType;
+            if (string.Equals(mediaType, PdfMediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                source = new AnthropicImageSource { Type = "base64", MediaType = PdfMediaType, Data = document.Data };
+            }
+            else if (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+            {
+                // The Messages API takes plain text documents as a text source, not as base64.
+                source = new AnthropicImageSource { Type = "text", MediaType = "text/plain", Data = DecodeText(document.Data, index) };
+            }
+            else
+            {
+                throw ProviderException.Unsupported(providerName, $"A document of media type '{mediaType}' (messages[{index}]; Anthropic takes PDF and plain text documents)");
+            }
+        }
+        else if (!string.IsNullOrEmpty(document.Url))
+        {
+            if (!Uri.TryCreate(document.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                throw ProviderException.Unsupported(providerName, $"A document URL that is not http(s) (messages[{index}])");
+            }
+
+            source = new AnthropicImageSource { Type = "url", Url = document.Url };
+        }
+        else if (document.Text is not null)
+        {
+            source = new AnthropicImageSource { Type = "text", MediaType = "text/plain", Data = document.Text };
+        }
+        else
+        {
+            throw InvalidRequest($"messages[{index}]: a document needs inline data, a URL or text.", $"messages[{index}].content");
+        }
+
+        return new AnthropicContentBlock
+        {
+            Type = "document",
+            Source = source,
+            Title = document.Title ?? document.FileName,
+            Context = document.Context,
+            Citations = document.Citations ? CitationsEnabled : null,
+            CacheControl = Cache(document.CacheControl),
+        };
+    }
+
+    private static string DecodeText(string base64, int index)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            throw InvalidRequest($"messages[{index}]: the text document's data is not valid base64.", $"messages[{index}].content");
+        }
+    }
+
+    // A marker on the message as a whole applies to its last block, unless that block has its own.
+    private static List<AnthropicContentBlock> WithMessageMarker(List<AnthropicContentBlock> blocks, CacheControl? marker)
+    {
+        if (marker is not null && blocks.Count > 0 && blocks[^1].CacheControl is null && blocks[^1].Type is not ("thinking" or "redacted_thinking"))
+        {
+            blocks[^1].CacheControl = Cache(marker);
+        }
+
+        return blocks;
+    }
+
+    private static AnthropicCacheControl? Cache(CacheControl? marker) =>
+        marker is null ? null : new AnthropicCacheControl { Type = marker.Type, Ttl = marker.Ttl };
+
+    private static bool IsAnthropicFamily(string? family) => family is null || family == SignatureFamilies.Anthropic;
+
+    private static string PartName(ContentPart part) => part switch
+    {
+        ImagePart => "image",
+        DocumentPart => "document",
+        ThinkingPart => "thinking",
+        RedactedThinkingPart => "redacted_thinking",
+        _ => part.GetType().Name,
+    };
+
+    private static ProviderException InvalidRequest(string message, string param) =>
+        new(ProviderErrorKind.Unsupported, 400, message)
+        {
+            ErrorType = "invalid_request_error",
+            Param = param,
+        };
 
     private static AnthropicContentBlock MapImage(ImagePart image, int index, string providerName)
     {
@@ -432,6 +692,7 @@ internal static class AnthropicMapper
                 Name = t.Name,
                 Description = t.Description,
                 InputSchema = t.Parameters is { ValueKind: JsonValueKind.Object } p ? p : EmptyObjectSchema,
+                CacheControl = Cache(t.CacheControl),
             })];
         }
 

@@ -11,7 +11,12 @@ namespace Tollgate.Providers.Anthropic;
 /// Event order per https://docs.claude.com/en/docs/build-with-claude/streaming: <c>message_start</c>, then per content
 /// block <c>content_block_start</c>, <c>content_block_delta</c>s and <c>content_block_stop</c>, then <c>message_delta</c>
 /// (stop reason; its usage is cumulative), then <c>message_stop</c>. <c>ping</c> and unknown event types are ignored,
-/// as the documentation asks; an <c>error</c> event throws.
+/// as the documentation asks; an <c>error</c> event throws. With extended thinking
+/// (https://docs.claude.com/en/docs/build-with-claude/extended-thinking#streaming-thinking) a <c>thinking</c> block's
+/// <c>thinking_delta</c>s become <see cref="ChatStreamUpdate.ThinkingDelta"/>, its closing <c>signature_delta</c>
+/// <see cref="ChatStreamUpdate.ThinkingSignature"/>; a <c>redacted_thinking</c> block arrives whole in its
+/// <c>content_block_start</c> and becomes <see cref="ChatStreamUpdate.RedactedThinking"/>. A text block's
+/// <c>citations_delta</c> becomes <see cref="ChatStreamUpdate.Citations"/> (a one-element array).
 /// </remarks>
 internal sealed class AnthropicStreamTranslator
 {
@@ -34,6 +39,7 @@ internal sealed class AnthropicStreamTranslator
     private enum BlockKind
     {
         Text,
+        Thinking,
         Tool,
         JsonTool,
         Ignored,
@@ -111,6 +117,22 @@ internal sealed class AnthropicStreamTranslator
                 }
 
                 break;
+            case "thinking":
+                _blocks[index] = new BlockState(BlockKind.Thinking, -1);
+                if (!string.IsNullOrEmpty(block.Thinking))
+                {
+                    updates.Add(Update(thinking: block.Thinking));
+                }
+
+                break;
+            case "redacted_thinking":
+                _blocks[index] = new BlockState(BlockKind.Ignored, -1);
+                if (!string.IsNullOrEmpty(block.Data))
+                {
+                    updates.Add(new ChatStreamUpdate { Id = _id, Model = _model, RedactedThinking = block.Data, SignatureFamily = SignatureFamilies.Anthropic });
+                }
+
+                break;
             case "tool_use" when _jsonMode && block.Name == AnthropicMapper.JsonToolName:
                 _blocks[index] = new BlockState(BlockKind.JsonTool, -1);
                 break;
@@ -121,7 +143,7 @@ internal sealed class AnthropicStreamTranslator
                 updates.Add(Update(toolCall: new ToolCallUpdate(toolIndex, block.Id, block.Name, string.Empty)));
                 break;
             default:
-                // thinking, redacted_thinking, server tools: not part of a chat completion for now.
+                // server_tool_use, web_search_tool_result and other server-tool blocks: not part of a chat completion.
                 _blocks[index] = new BlockState(BlockKind.Ignored, -1);
                 break;
         }
@@ -139,6 +161,15 @@ internal sealed class AnthropicStreamTranslator
             case "text_delta" when block.Kind == BlockKind.Text && !string.IsNullOrEmpty(delta.Text):
                 updates.Add(Update(textDelta: delta.Text));
                 break;
+            case "thinking_delta" when block.Kind == BlockKind.Thinking && !string.IsNullOrEmpty(delta.Thinking):
+                updates.Add(Update(thinking: delta.Thinking));
+                break;
+            case "signature_delta" when block.Kind == BlockKind.Thinking && !string.IsNullOrEmpty(delta.Signature):
+                updates.Add(new ChatStreamUpdate { Id = _id, Model = _model, ThinkingSignature = delta.Signature, SignatureFamily = SignatureFamilies.Anthropic });
+                break;
+            case "citations_delta" when block.Kind == BlockKind.Text && delta.Citation is { ValueKind: JsonValueKind.Object } citation:
+                updates.Add(new ChatStreamUpdate { Id = _id, Model = _model, Citations = InArray(citation) });
+                break;
             case "input_json_delta" when block.Kind == BlockKind.Tool && !string.IsNullOrEmpty(delta.PartialJson):
                 updates.Add(Update(toolCall: new ToolCallUpdate(block.ToolIndex, null, null, delta.PartialJson)));
                 break;
@@ -146,7 +177,7 @@ internal sealed class AnthropicStreamTranslator
                 updates.Add(Update(textDelta: delta.PartialJson));
                 break;
             default:
-                // thinking_delta, signature_delta, citations_delta, empty fragments.
+                // Empty fragments, and delta types added after this was written.
                 break;
         }
     }
@@ -163,7 +194,8 @@ internal sealed class AnthropicStreamTranslator
 
         if (finish is not null)
         {
-            updates.Add(new ChatStreamUpdate { Id = _id, Model = _model, FinishReason = finish });
+            var stopSequence = e.Delta?.StopSequence;
+            updates.Add(new ChatStreamUpdate { Id = _id, Model = _model, FinishReason = finish, StopSequence = string.IsNullOrEmpty(stopSequence) ? null : stopSequence });
         }
     }
 
@@ -181,11 +213,26 @@ internal sealed class AnthropicStreamTranslator
         _outputTokens = usage.OutputTokens ?? _outputTokens;
     }
 
-    private ChatStreamUpdate Update(string? textDelta = null, ToolCallUpdate? toolCall = null) => new()
+    private static JsonElement InArray(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            element.WriteTo(writer);
+            writer.WriteEndArray();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private ChatStreamUpdate Update(string? textDelta = null, ToolCallUpdate? toolCall = null, string? thinking = null) => new()
     {
         Id = _id,
         Model = _model,
         TextDelta = textDelta,
+        ThinkingDelta = thinking,
         ToolCalls = toolCall is null ? null : [toolCall],
     };
 

@@ -32,6 +32,12 @@ internal sealed class AnthropicMessagesRequest
     [JsonPropertyName("top_p")]
     public double? TopP { get; set; }
 
+    [JsonPropertyName("top_k")]
+    public int? TopK { get; set; }
+
+    [JsonPropertyName("thinking")]
+    public AnthropicThinkingConfig? Thinking { get; set; }
+
     [JsonPropertyName("metadata")]
     public AnthropicMetadata? Metadata { get; set; }
 
@@ -54,7 +60,10 @@ internal sealed class AnthropicMessage
     public List<AnthropicContentBlock> Content { get; set; } = [];
 }
 
-/// <summary>Any content block: <c>text</c>, <c>image</c>, <c>tool_use</c>, <c>tool_result</c>, <c>thinking</c>, ...</summary>
+/// <summary>
+/// Any content block: <c>text</c>, <c>image</c>, <c>document</c>, <c>tool_use</c>, <c>tool_result</c>, <c>thinking</c>,
+/// <c>redacted_thinking</c>, ...
+/// </summary>
 internal sealed class AnthropicContentBlock
 {
     [JsonPropertyName("type")]
@@ -63,8 +72,36 @@ internal sealed class AnthropicContentBlock
     [JsonPropertyName("text")]
     public string? Text { get; set; }
 
+    /// <summary>An <c>image</c>'s or <c>document</c>'s source.</summary>
     [JsonPropertyName("source")]
     public AnthropicImageSource? Source { get; set; }
+
+    /// <summary>A <c>document</c>'s title.</summary>
+    [JsonPropertyName("title")]
+    public string? Title { get; set; }
+
+    /// <summary>A <c>document</c>'s context (not cited).</summary>
+    [JsonPropertyName("context")]
+    public string? Context { get; set; }
+
+    /// <summary>
+    /// On a <c>document</c> in a request, <c>{"enabled":true}</c>; on a <c>text</c> block of an answer, the array of
+    /// citations backing it.
+    /// </summary>
+    [JsonPropertyName("citations")]
+    public JsonElement? Citations { get; set; }
+
+    /// <summary>A <c>thinking</c> block's reasoning text.</summary>
+    [JsonPropertyName("thinking")]
+    public string? Thinking { get; set; }
+
+    /// <summary>A <c>thinking</c> block's signature, sent back unchanged.</summary>
+    [JsonPropertyName("signature")]
+    public string? Signature { get; set; }
+
+    /// <summary>A <c>redacted_thinking</c> block's encrypted data.</summary>
+    [JsonPropertyName("data")]
+    public string? Data { get; set; }
 
     [JsonPropertyName("id")]
     public string? Id { get; set; }
@@ -84,11 +121,35 @@ internal sealed class AnthropicContentBlock
 
     [JsonPropertyName("is_error")]
     public bool? IsError { get; set; }
+
+    [JsonPropertyName("cache_control")]
+    public AnthropicCacheControl? CacheControl { get; set; }
 }
 
+/// <summary><c>{"type":"ephemeral"}</c>, optionally with <c>ttl</c> (<c>5m</c> or <c>1h</c>).</summary>
+internal sealed class AnthropicCacheControl
+{
+    [JsonPropertyName("type")]
+    public required string Type { get; set; }
+
+    [JsonPropertyName("ttl")]
+    public string? Ttl { get; set; }
+}
+
+/// <summary><c>{"type":"enabled","budget_tokens":N}</c> or <c>{"type":"disabled"}</c>.</summary>
+internal sealed class AnthropicThinkingConfig
+{
+    [JsonPropertyName("type")]
+    public required string Type { get; set; }
+
+    [JsonPropertyName("budget_tokens")]
+    public int? BudgetTokens { get; set; }
+}
+
+/// <summary>The source of an <c>image</c> or <c>document</c> block.</summary>
 internal sealed class AnthropicImageSource
 {
-    /// <summary><c>base64</c> or <c>url</c>.</summary>
+    /// <summary><c>base64</c>, <c>url</c>, or (documents) <c>text</c>, whose <see cref="Data"/> is the plain text.</summary>
     [JsonPropertyName("type")]
     public required string Type { get; set; }
 
@@ -118,6 +179,9 @@ internal sealed class AnthropicTool
 
     [JsonPropertyName("input_schema")]
     public JsonElement InputSchema { get; set; }
+
+    [JsonPropertyName("cache_control")]
+    public AnthropicCacheControl? CacheControl { get; set; }
 }
 
 internal sealed class AnthropicToolChoice
@@ -231,6 +295,18 @@ internal sealed class AnthropicStreamDelta
 
     [JsonPropertyName("partial_json")]
     public string? PartialJson { get; set; }
+
+    /// <summary>A <c>thinking_delta</c>'s reasoning fragment.</summary>
+    [JsonPropertyName("thinking")]
+    public string? Thinking { get; set; }
+
+    /// <summary>A <c>signature_delta</c>'s signature, closing a thinking block.</summary>
+    [JsonPropertyName("signature")]
+    public string? Signature { get; set; }
+
+    /// <summary>A <c>citations_delta</c>'s one citation, for the text block's next text.</summary>
+    [JsonPropertyName("citation")]
+    public JsonElement? Citation { get; set; }
 
     [JsonPropertyName("stop_reason")]
     public string? StopReason { get; set; }

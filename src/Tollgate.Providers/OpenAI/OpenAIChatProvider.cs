@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Tollgate.Chat;
 using Tollgate.Core.Http;
 using Tollgate.Core.Providers;
@@ -14,7 +15,7 @@ namespace Tollgate.Providers.OpenAI;
 /// Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama's /v1, llama.cpp server, Groq, Together, DeepSeek...). Requests
 /// in OpenAI format take <see cref="SendAsync"/>, the byte pass-through; translated requests use the canonical methods.
 /// </summary>
-public sealed class OpenAIChatProvider : IChatProvider, IPassthroughChatProvider
+public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChatProvider
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
@@ -25,6 +26,7 @@ public sealed class OpenAIChatProvider : IChatProvider, IPassthroughChatProvider
     private readonly Uri _chatUrl;
     private readonly Uri _embeddingsUrl;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the provider.</summary>
     public OpenAIChatProvider(string name, OpenAIProviderOptions options, ProviderContext context)
@@ -35,6 +37,7 @@ public sealed class OpenAIChatProvider : IChatProvider, IPassthroughChatProvider
         _chatUrl = new Uri(options.BaseUrl, "chat/completions");
         _embeddingsUrl = new Uri(options.BaseUrl, "embeddings");
         _authorization = string.IsNullOrEmpty(options.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        _logger = context.LoggerFactory.CreateLogger<OpenAIChatProvider>();
     }
 
     /// <inheritdoc/>
@@ -152,16 +155,25 @@ public sealed class OpenAIChatProvider : IChatProvider, IPassthroughChatProvider
     private ProviderException MapError(int status, ReadOnlySpan<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers) =>
         _options.MapError is { } map ? map(status, body, headers, _context.Time) : OpenAIErrorMapper.ToException(status, body, headers, _context.Time);
 
-    private static ReadOnlyMemory<byte> Serialize(ChatRequest request)
+    private ReadOnlyMemory<byte> Serialize(ChatRequest request)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            OpenAIRequestMapper.Write(writer, request);
+            OpenAIRequestMapper.Write(writer, request, Capabilities, _name);
+        }
+
+        // Reasoning from earlier turns is not sent (Chat Completions cannot take it); counted as CapabilityGuard counts what it strips.
+        if (OpenAIRequestMapper.CountReasoningParts(request) is > 0 and var dropped)
+        {
+            LogReasoningDropped(_name, dropped);
         }
 
         return buffer.WrittenMemory;
     }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "OpenAI provider '{Provider}': left out {Count} reasoning blocks of earlier turns, which Chat Completions cannot take")]
+    private partial void LogReasoningDropped(string provider, int count);
 
     private HttpRequestMessage CreateMessage(Uri url, HttpContent content, bool stream)
     {

@@ -12,6 +12,12 @@ namespace Tollgate.Providers.OpenAI;
 /// fields it does not model are kept verbatim in <see cref="ChatRequest.AdditionalProperties"/>. Writing lives in
 /// OpenAIRequestMapper.Write.cs.
 /// </summary>
+/// <remarks>
+/// Beyond OpenAI's own fields, parsing understands the extensions OpenAI clients use to reach other models (described
+/// in docs/openai-api.md): <c>reasoning_effort</c>, <c>top_k</c>, <c>file</c> content parts, <c>cache_control</c> on
+/// content parts, tools and tool messages, an assistant message's <c>reasoning_content</c> and <c>thinking_blocks</c>
+/// (LiteLLM's convention), and tool call ids carrying a Gemini thought signature (<see cref="OpenAIToolCallIds"/>).
+/// </remarks>
 public static partial class OpenAIRequestMapper
 {
     /// <summary>Parses a client's request body.</summary>
@@ -89,6 +95,12 @@ public static partial class OpenAIRequestMapper
                 case "stream_options":
                     request.IncludeUsage = ParseStreamOptions(value);
                     break;
+                case "reasoning_effort":
+                    request.Reasoning = ParseReasoningEffort(value);
+                    break;
+                case "top_k":
+                    request.TopK = OptionalInt(value, "top_k", 1);
+                    break;
                 default:
                     additional ??= [];
                     additional[property.Name] = JsonNode.Parse(value.GetRawText());
@@ -161,6 +173,11 @@ public static partial class OpenAIRequestMapper
         };
 
         var parts = new List<ContentPart>();
+        if (role == ChatRole.Assistant)
+        {
+            ParseReasoning(message, path, parts);
+        }
+
         if (message.TryGetProperty("content", out var content) && content.ValueKind != JsonValueKind.Null)
         {
             ParseContent(content, $"{path}.content", role, parts);
@@ -182,9 +199,12 @@ public static partial class OpenAIRequestMapper
         }
 
         string? toolCallId = null;
+        CacheControl? messageMarker = null;
         if (role == ChatRole.Tool)
         {
-            toolCallId = RequiredString(message, "tool_call_id", path);
+            // The signature belongs to the call; the result names the call by its plain id.
+            toolCallId = OpenAIToolCallIds.Decode(RequiredString(message, "tool_call_id", path), out _);
+            messageMarker = ParseCacheControl(message, path);
         }
 
         return new ChatMessage(role, parts)
@@ -193,6 +213,7 @@ public static partial class OpenAIRequestMapper
             ToolCalls = toolCalls,
             ToolCallId = toolCallId,
             Refusal = message.TryGetProperty("refusal", out var refusal) ? OptionalString(refusal, $"{path}.refusal") : null,
+            CacheControl = messageMarker,
         };
     }
 
@@ -219,10 +240,11 @@ public static partial class OpenAIRequestMapper
             }
 
             var type = RequiredString(part, "type", partPath);
+            var marker = ParseCacheControl(part, partPath);
             switch (type)
             {
                 case "text":
-                    parts.Add(new TextPart(RequiredString(part, "text", partPath)));
+                    parts.Add(new TextPart(RequiredString(part, "text", partPath)) { CacheControl = marker });
                     break;
                 case "image_url" when role == ChatRole.User:
                     if (!part.TryGetProperty("image_url", out var image) || image.ValueKind != JsonValueKind.Object)
@@ -231,17 +253,146 @@ public static partial class OpenAIRequestMapper
                     }
 
                     var detail = image.TryGetProperty("detail", out var d) ? OptionalString(d, $"{partPath}.image_url.detail") : null;
-                    parts.Add(new ImagePart(RequiredString(image, "url", $"{partPath}.image_url"), detail));
+                    parts.Add(new ImagePart(RequiredString(image, "url", $"{partPath}.image_url"), detail) { CacheControl = marker });
+                    break;
+                case "file" when role == ChatRole.User:
+                    parts.Add(ParseFile(part, partPath) with { CacheControl = marker });
                     break;
                 case "refusal" when role == ChatRole.Assistant:
                     parts.Add(new TextPart(RequiredString(part, "refusal", partPath)));
                     break;
                 default:
                     throw GatewayException.InvalidRequest(
-                        $"Invalid value: '{type}'. Content parts of {role.ToString().ToLowerInvariant()} messages support 'text'{(role == ChatRole.User ? " and 'image_url'" : string.Empty)}.",
+                        $"Invalid value: '{type}'. Content parts of {role.ToString().ToLowerInvariant()} messages support 'text'{(role == ChatRole.User ? ", 'image_url' and 'file'" : string.Empty)}.",
                         $"{partPath}.type", "invalid_value");
             }
         }
+    }
+
+    // reasoning_effort: OpenAI's minimal/low/medium/high, and "none" (reasoning off).
+    private static ReasoningOptions? ParseReasoningEffort(JsonElement value)
+    {
+        var effort = OptionalString(value, "reasoning_effort");
+        return effort switch
+        {
+            null => null,
+            "minimal" or "low" or "medium" or "high" => new ReasoningOptions { Effort = effort },
+            "none" => new ReasoningOptions { Enabled = false, Effort = effort },
+            _ => throw GatewayException.InvalidRequest(
+                $"Invalid value: '{effort}'. Supported values are: 'none', 'minimal', 'low', 'medium' and 'high'.", "reasoning_effort", "invalid_value"),
+        };
+    }
+
+    // {"type":"file","file":{"file_data":"data:application/pdf;base64,...","filename":"a.pdf"}}. A file_id names a file
+    // uploaded to one provider's Files API, which Tollgate cannot resolve for another provider: refused.
+    private static DocumentPart ParseFile(JsonElement part, string partPath)
+    {
+        if (!part.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.Object)
+        {
+            throw GatewayException.InvalidRequest($"Missing required parameter: '{partPath}.file'.", $"{partPath}.file", "missing_required_parameter");
+        }
+
+        var filePath = $"{partPath}.file";
+        if (file.TryGetProperty("file_id", out var fileId) && fileId.ValueKind != JsonValueKind.Null)
+        {
+            throw GatewayException.InvalidRequest(
+                $"'{filePath}.file_id' is not supported: Tollgate cannot resolve files uploaded to a provider's Files API. Send the file inline as 'file_data' (a base64 data: URL).",
+                $"{filePath}.file_id",
+                "unsupported_feature");
+        }
+
+        var data = RequiredString(file, "file_data", filePath);
+        var fileName = file.TryGetProperty("filename", out var f) ? OptionalString(f, $"{filePath}.filename") : null;
+        string? mediaType;
+        string payload;
+        if (data.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!new ImagePart(data).TryGetInlineData(out var type, out payload))
+            {
+                throw GatewayException.InvalidRequest(
+                    $"Invalid '{filePath}.file_data': expected a base64 data: URL such as 'data:application/pdf;base64,...'.", $"{filePath}.file_data", "invalid_value");
+            }
+
+            mediaType = type.Length > 0 ? type : null;
+        }
+        else
+        {
+            // Bare base64, as some clients send it: the media type comes from the file name.
+            payload = data;
+            mediaType = fileName is not null && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) ? "text/plain"
+                : fileName is not null && fileName.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase) ? "application/pdf"
+                : null;
+        }
+
+        return new DocumentPart { MediaType = mediaType, Data = payload, FileName = fileName };
+    }
+
+    // An assistant message's reasoning, before its text: thinking_blocks (LiteLLM's convention, with signatures) when
+    // present, else reasoning_content as one unsigned block. A signed block is Claude's (the only family that signs
+    // thinking text that OpenAI clients carry this way).
+    private static void ParseReasoning(JsonElement message, string path, List<ContentPart> parts)
+    {
+        if (message.TryGetProperty("thinking_blocks", out var blocks) && blocks.ValueKind != JsonValueKind.Null)
+        {
+            if (blocks.ValueKind != JsonValueKind.Array)
+            {
+                throw InvalidType($"{path}.thinking_blocks", "an array", blocks);
+            }
+
+            var index = 0;
+            foreach (var block in blocks.EnumerateArray())
+            {
+                var blockPath = $"{path}.thinking_blocks[{index++}]";
+                if (block.ValueKind != JsonValueKind.Object)
+                {
+                    throw InvalidType(blockPath, "an object", block);
+                }
+
+                var type = RequiredString(block, "type", blockPath);
+                switch (type)
+                {
+                    case "thinking":
+                        var text = block.TryGetProperty("thinking", out var t) ? OptionalString(t, $"{blockPath}.thinking") ?? string.Empty : string.Empty;
+                        var signature = block.TryGetProperty("signature", out var s) ? OptionalString(s, $"{blockPath}.signature") : null;
+                        parts.Add(new ThinkingPart(text, string.IsNullOrEmpty(signature) ? null : signature)
+                        {
+                            SignatureFamily = string.IsNullOrEmpty(signature) ? null : SignatureFamilies.Anthropic,
+                        });
+                        break;
+                    case "redacted_thinking":
+                        parts.Add(new RedactedThinkingPart(RequiredString(block, "data", blockPath)) { SignatureFamily = SignatureFamilies.Anthropic });
+                        break;
+                    default:
+                        throw GatewayException.InvalidRequest(
+                            $"Invalid value: '{type}'. Supported values are: 'thinking' and 'redacted_thinking'.", $"{blockPath}.type", "invalid_value");
+                }
+            }
+
+            return;
+        }
+
+        if (message.TryGetProperty("reasoning_content", out var reasoning) && OptionalString(reasoning, $"{path}.reasoning_content") is { Length: > 0 } content)
+        {
+            parts.Add(new ThinkingPart(content));
+        }
+    }
+
+    // Anthropic's cache_control, as some OpenAI clients send it: {"type":"ephemeral"} with an optional "ttl".
+    private static CacheControl? ParseCacheControl(JsonElement owner, string path)
+    {
+        if (!owner.TryGetProperty("cache_control", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidType($"{path}.cache_control", "an object", value);
+        }
+
+        var type = RequiredString(value, "type", $"{path}.cache_control");
+        var ttl = value.TryGetProperty("ttl", out var t) ? OptionalString(t, $"{path}.cache_control.ttl") : null;
+        return type == "ephemeral" && ttl is null ? CacheControl.Ephemeral : new CacheControl(type, ttl);
     }
 
     private static List<ToolCall> ParseToolCalls(JsonElement calls, string path)
@@ -267,7 +418,12 @@ public static partial class OpenAIRequestMapper
                 throw GatewayException.InvalidRequest($"Missing required parameter: '{callPath}.function'.", $"{callPath}.function", "missing_required_parameter");
             }
 
-            result.Add(new ToolCall(id, RequiredString(function, "name", $"{callPath}.function"), RequiredString(function, "arguments", $"{callPath}.function")));
+            var plainId = OpenAIToolCallIds.Decode(id, out var signature);
+            result.Add(new ToolCall(plainId, RequiredString(function, "name", $"{callPath}.function"), RequiredString(function, "arguments", $"{callPath}.function"))
+            {
+                Signature = signature,
+                SignatureFamily = signature is null ? null : SignatureFamilies.Gemini,
+            });
         }
 
         return result;
@@ -312,7 +468,10 @@ public static partial class OpenAIRequestMapper
                 RequiredString(function, "name", fpath),
                 function.TryGetProperty("description", out var description) ? OptionalString(description, $"{fpath}.description") : null,
                 parameters,
-                function.TryGetProperty("strict", out var strict) ? OptionalBool(strict, $"{fpath}.strict") : null));
+                function.TryGetProperty("strict", out var strict) ? OptionalBool(strict, $"{fpath}.strict") : null)
+            {
+                CacheControl = ParseCacheControl(tool, path),
+            });
         }
 
         return result;

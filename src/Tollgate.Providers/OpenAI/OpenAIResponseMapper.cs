@@ -4,6 +4,14 @@ using Tollgate.Chat;
 namespace Tollgate.Providers.OpenAI;
 
 /// <summary>Maps OpenAI <c>chat.completion</c> JSON to the canonical <see cref="ChatResponse"/> and back.</summary>
+/// <remarks>
+/// An answer's reasoning is written in the convention OpenAI-compatible hosts and LiteLLM use (docs/openai-api.md):
+/// <c>message.reasoning_content</c> (all reasoning text, concatenated) and <c>message.thinking_blocks</c> (Claude's
+/// blocks with their signatures, and redacted blocks as <c>data</c>), for the client to send back on its next turn.
+/// Tool call ids carry Gemini thought signatures (<see cref="OpenAIToolCallIds"/>). Citations
+/// (<see cref="TextPart.Citations"/>) are not written: OpenAI's <c>annotations</c> define only URL citations, with
+/// no mapping for document locations; the stop sequence has no field either.
+/// </remarks>
 public static class OpenAIResponseMapper
 {
     /// <summary>Parses an upstream's chat.completion body.</summary>
@@ -78,6 +86,7 @@ public static class OpenAIResponseMapper
                 writer.WriteNull("refusal");
             }
 
+            WriteReasoning(writer, choice.Message.Parts);
             if (choice.Message.ToolCalls is { Count: > 0 } calls)
             {
                 WriteToolCalls(writer, calls);
@@ -112,14 +121,22 @@ public static class OpenAIResponseMapper
         writer.WriteEndObject();
     }
 
+    /// <summary>Writes a <c>tool_calls</c> property for a client: ids carry Gemini thought signatures.</summary>
+    public static void WriteToolCalls(Utf8JsonWriter writer, IList<ToolCall> calls) => WriteToolCalls(writer, calls, encodeSignatures: true);
+
     /// <summary>Writes a <c>tool_calls</c> property: function calls with their JSON-text arguments.</summary>
-    public static void WriteToolCalls(Utf8JsonWriter writer, IList<ToolCall> calls)
+    /// <param name="writer">The writer.</param>
+    /// <param name="calls">The calls.</param>
+    /// <param name="encodeSignatures">Whether ids carry the calls' signatures (<see cref="OpenAIToolCallIds"/>).</param>
+    public static void WriteToolCalls(Utf8JsonWriter writer, IList<ToolCall> calls, bool encodeSignatures)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(calls);
         writer.WriteStartArray("tool_calls");
         foreach (var call in calls)
         {
             writer.WriteStartObject();
-            writer.WriteString("id", call.Id);
+            writer.WriteString("id", encodeSignatures ? OpenAIToolCallIds.Encode(call.Id, call.Signature, call.SignatureFamily) : call.Id);
             writer.WriteString("type", "function");
             writer.WriteStartObject("function");
             writer.WriteString("name", call.Name);
@@ -129,6 +146,63 @@ public static class OpenAIResponseMapper
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Writes <c>reasoning_content</c> (the text of every <see cref="ThinkingPart"/>) and <c>thinking_blocks</c> (the
+    /// Claude-family blocks: <c>{"type":"thinking","thinking","signature"}</c> and
+    /// <c>{"type":"redacted_thinking","data"}</c>) when the message has reasoning; nothing otherwise.
+    /// </summary>
+    public static void WriteReasoning(Utf8JsonWriter writer, IList<ContentPart> parts)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(parts);
+        if (!parts.Any(p => p is ThinkingPart or RedactedThinkingPart))
+        {
+            return;
+        }
+
+        if (parts.Any(p => p is ThinkingPart))
+        {
+            writer.WriteString("reasoning_content", string.Concat(parts.OfType<ThinkingPart>().Select(p => p.Text)));
+        }
+
+        var wroteBlocks = false;
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case ThinkingPart { Signature.Length: > 0, SignatureFamily: SignatureFamilies.Anthropic } thinking:
+                    StartBlocks(writer, ref wroteBlocks);
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "thinking");
+                    writer.WriteString("thinking", thinking.Text);
+                    writer.WriteString("signature", thinking.Signature);
+                    writer.WriteEndObject();
+                    break;
+                case RedactedThinkingPart { SignatureFamily: SignatureFamilies.Anthropic or null } redacted:
+                    StartBlocks(writer, ref wroteBlocks);
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "redacted_thinking");
+                    writer.WriteString("data", redacted.Data);
+                    writer.WriteEndObject();
+                    break;
+            }
+        }
+
+        if (wroteBlocks)
+        {
+            writer.WriteEndArray();
+        }
+
+        static void StartBlocks(Utf8JsonWriter writer, ref bool started)
+        {
+            if (!started)
+            {
+                writer.WriteStartArray("thinking_blocks");
+                started = true;
+            }
+        }
     }
 
     /// <summary>Writes a <c>usage</c> property in OpenAI's shape.</summary>
@@ -186,6 +260,12 @@ public static class OpenAIResponseMapper
         string? refusal = null;
         if (choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
         {
+            // OpenAI-compatible hosts that reason (DeepSeek, vLLM, LiteLLM) return the reasoning text beside the answer.
+            if (message.TryGetProperty("reasoning_content", out var reasoning) && reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thought)
+            {
+                parts.Add(new ThinkingPart(thought));
+            }
+
             if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
             {
                 parts.Add(new TextPart(content.GetString()!));

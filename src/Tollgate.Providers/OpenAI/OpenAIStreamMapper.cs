@@ -4,6 +4,14 @@ using Tollgate.Chat;
 namespace Tollgate.Providers.OpenAI;
 
 /// <summary>Maps <c>chat.completion.chunk</c> events to <see cref="ChatStreamUpdate"/> and back.</summary>
+/// <remarks>
+/// Reasoning is written as in <see cref="OpenAIResponseMapper"/>: each <see cref="ChatStreamUpdate.ThinkingDelta"/> as
+/// <c>delta.reasoning_content</c>; a Claude <see cref="ChatStreamUpdate.ThinkingSignature"/>, which closes the block
+/// whose text came before it, as <c>delta.thinking_blocks: [{"type":"thinking","thinking":"","signature":"..."}]</c>;
+/// a <see cref="ChatStreamUpdate.RedactedThinking"/> as <c>delta.thinking_blocks: [{"type":"redacted_thinking","data":"..."}]</c>.
+/// A client rebuilds each thinking block as the <c>reasoning_content</c> since the previous block plus the signature.
+/// The first piece of a tool call carries its Gemini thought signature in its id (<see cref="OpenAIToolCallIds"/>).
+/// </remarks>
 public static class OpenAIStreamMapper
 {
     /// <summary>Parses one chunk; a chunk with several choices yields one update per choice, a usage chunk one usage update.</summary>
@@ -66,6 +74,35 @@ public static class OpenAIStreamMapper
                 writer.WriteString("content", string.Empty);
             }
 
+            if (update.ThinkingDelta is not null)
+            {
+                writer.WriteString("reasoning_content", update.ThinkingDelta);
+            }
+
+            var claudeState = update.SignatureFamily is null or SignatureFamilies.Anthropic;
+            if (claudeState && (!string.IsNullOrEmpty(update.ThinkingSignature) || !string.IsNullOrEmpty(update.RedactedThinking)))
+            {
+                writer.WriteStartArray("thinking_blocks");
+                if (!string.IsNullOrEmpty(update.ThinkingSignature))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "thinking");
+                    writer.WriteString("thinking", string.Empty);
+                    writer.WriteString("signature", update.ThinkingSignature);
+                    writer.WriteEndObject();
+                }
+
+                if (!string.IsNullOrEmpty(update.RedactedThinking))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "redacted_thinking");
+                    writer.WriteString("data", update.RedactedThinking);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             if (update.ToolCalls is { Count: > 0 } calls)
             {
                 writer.WriteStartArray("tool_calls");
@@ -75,7 +112,7 @@ public static class OpenAIStreamMapper
                     writer.WriteNumber("index", call.Index);
                     if (call.Id is not null)
                     {
-                        writer.WriteString("id", call.Id);
+                        writer.WriteString("id", OpenAIToolCallIds.Encode(call.Id, call.Signature, call.SignatureFamily));
                         writer.WriteString("type", "function");
                     }
 
@@ -117,6 +154,7 @@ public static class OpenAIStreamMapper
         var index = choice.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : 0;
         ChatRole? role = null;
         string? text = null;
+        string? thinking = null;
         List<ToolCallUpdate>? calls = null;
         if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object)
         {
@@ -128,6 +166,11 @@ public static class OpenAIStreamMapper
             if (delta.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String)
             {
                 text = c.GetString();
+            }
+
+            if (delta.TryGetProperty("reasoning_content", out var rc) && rc.ValueKind == JsonValueKind.String)
+            {
+                thinking = rc.GetString();
             }
 
             if (delta.TryGetProperty("tool_calls", out var tc) && tc.ValueKind == JsonValueKind.Array)
@@ -156,6 +199,7 @@ public static class OpenAIStreamMapper
             ChoiceIndex = index,
             Role = role,
             TextDelta = text,
+            ThinkingDelta = string.IsNullOrEmpty(thinking) ? null : thinking,
             ToolCalls = calls,
             FinishReason = choice.TryGetProperty("finish_reason", out var finish) ? OpenAIResponseMapper.ParseFinishReason(finish) : null,
         };

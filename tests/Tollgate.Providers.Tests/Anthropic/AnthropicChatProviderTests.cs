@@ -301,7 +301,61 @@ public sealed class AnthropicChatProviderTests : IAsyncLifetime
         Assert.Equal(ConfigValueKind.Integer, factory.Settings.Single(s => s.Key == "max_tokens").MapValueKind);
         Assert.Equal(WireFormat.Anthropic, capabilities.NativeFormat);
         Assert.True(capabilities.Vision && capabilities.Tools && capabilities.JsonOutput);
-        Assert.False(capabilities.Logprobs || capabilities.Seed || capabilities.MultipleChoices || capabilities.Embeddings);
+        Assert.True(capabilities.Documents && capabilities.TopK && capabilities.Reasoning && capabilities.PromptCaching && capabilities.Citations && capabilities.AnthropicBetas);
+        Assert.Equal(SignatureFamilies.Anthropic, capabilities.SignatureFamily);
+        Assert.False(capabilities.Logprobs || capabilities.Seed || capabilities.MultipleChoices || capabilities.Penalties || capabilities.Embeddings);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_Betas_SentAsOneCommaJoinedHeader()
+    {
+        var request = Request("claude-sonnet-4-5", "beta please");
+        request.Betas = ["files-api-2025-04-14", "interleaved-thinking-2025-05-14"];
+
+        await CreateProvider().CompleteAsync(request, CancellationToken.None).WaitAsync(Bound);
+
+        Assert.Equal("files-api-2025-04-14,interleaved-thinking-2025-05-14", Assert.Single(_upstream.Requests).Headers["anthropic-beta"]);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_NoBetas_NoBetaHeader()
+    {
+        await CreateProvider().CompleteAsync(Request("claude-sonnet-4-5", "plain"), CancellationToken.None).WaitAsync(Bound);
+
+        Assert.False(Assert.Single(_upstream.Requests).Headers.ContainsKey("anthropic-beta"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ReasoningEffort_ThinkingConfigSentAndSignedThinkingReturned()
+    {
+        var request = Request("claude-sonnet-4-5", "think about it");
+        request.Reasoning = new ReasoningOptions { Effort = "low" };
+
+        var response = await CreateProvider().CompleteAsync(request, CancellationToken.None).WaitAsync(Bound);
+
+        var thinking = Assert.IsType<ThinkingPart>(response.Choices[0].Message.Parts[0]);
+        Assert.Equal("Thinking about: think about it", thinking.Text);
+        Assert.StartsWith("sig_msg_fake_", thinking.Signature, StringComparison.Ordinal);
+        Assert.Equal(SignatureFamilies.Anthropic, thinking.SignatureFamily);
+        Assert.Equal("think about it", response.Choices[0].Message.GetText());
+        var sent = Assert.Single(_upstream.Requests).Body!;
+        Assert.Equal("enabled", (string?)sent["thinking"]!["type"]);
+        Assert.Equal(2048, (int)sent["thinking"]!["budget_tokens"]!);
+    }
+
+    [Fact]
+    public async Task StreamAsync_ReasoningEffort_ThinkingDeltasThenSignatureThenText()
+    {
+        var request = Request("claude-sonnet-4-5", "stream a thought");
+        request.Reasoning = new ReasoningOptions { Effort = "minimal" };
+
+        var updates = await CollectAsync(CreateProvider().StreamAsync(request, CancellationToken.None));
+
+        Assert.Equal("Thinking about: stream a thought", string.Concat(updates.Select(u => u.ThinkingDelta)));
+        var signed = Assert.Single(updates, u => u.ThinkingSignature is not null);
+        Assert.Equal(SignatureFamilies.Anthropic, signed.SignatureFamily);
+        Assert.True(updates.IndexOf(signed) < updates.FindIndex(u => u.TextDelta is { Length: > 0 }));
+        Assert.Equal("stream a thought", string.Concat(updates.Select(u => u.TextDelta)));
     }
 
     private static ChatRequest Request(string model, string text) => new()

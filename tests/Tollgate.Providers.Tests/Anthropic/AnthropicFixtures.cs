@@ -31,10 +31,14 @@ internal static class AnthropicFixtures
             $"JSON differs.\nExpected: {expected?.ToJsonString()}\nActual:   {actual?.ToJsonString()}");
     }
 
+    /// <summary>
+    /// The fields every response fixture states, plus <c>stop_sequence</c> when set and <c>parts</c> (every part in
+    /// order) when the message has reasoning or citations.
+    /// </summary>
     public static JsonObject Normalize(ChatResponse response)
     {
         var choice = Assert.Single(response.Choices);
-        return new JsonObject
+        var o = new JsonObject
         {
             ["id"] = response.Id,
             ["model"] = response.Model,
@@ -45,7 +49,27 @@ internal static class AnthropicFixtures
                 : null,
             ["usage"] = Normalize(response.Usage),
         };
+        if (choice.StopSequence is { } stopSequence)
+        {
+            o["stop_sequence"] = stopSequence;
+        }
+
+        if (choice.Message.Parts.Any(p => p is not TextPart || p is TextPart { Citations: not null }))
+        {
+            o["parts"] = new JsonArray([.. choice.Message.Parts.Select(Normalize)]);
+        }
+
+        return o;
     }
+
+    public static JsonNode Normalize(ContentPart part) => part switch
+    {
+        ThinkingPart t => new JsonObject { ["type"] = "thinking", ["text"] = t.Text, ["signature"] = t.Signature, ["family"] = t.SignatureFamily },
+        RedactedThinkingPart r => new JsonObject { ["type"] = "redacted_thinking", ["data"] = r.Data, ["family"] = r.SignatureFamily },
+        TextPart { Citations: { } citations } t => new JsonObject { ["type"] = "text", ["text"] = t.Text, ["citations"] = JsonNode.Parse(citations.GetRawText()) },
+        TextPart t => new JsonObject { ["type"] = "text", ["text"] = t.Text },
+        _ => new JsonObject { ["type"] = part.GetType().Name },
+    };
 
     public static JsonObject Normalize(ChatStreamUpdate update)
     {
@@ -60,6 +84,31 @@ internal static class AnthropicFixtures
             o["text"] = text;
         }
 
+        if (update.ThinkingDelta is { } thinking)
+        {
+            o["thinking"] = thinking;
+        }
+
+        if (update.ThinkingSignature is { } signature)
+        {
+            o["signature"] = signature;
+        }
+
+        if (update.RedactedThinking is { } redacted)
+        {
+            o["redacted"] = redacted;
+        }
+
+        if (update.ThinkingSignature is not null || update.RedactedThinking is not null)
+        {
+            o["family"] = update.SignatureFamily;
+        }
+
+        if (update.Citations is { } citations)
+        {
+            o["citations"] = JsonNode.Parse(citations.GetRawText());
+        }
+
         foreach (var call in update.ToolCalls ?? [])
         {
             o["tool_call"] = new JsonObject { ["index"] = call.Index, ["id"] = call.Id, ["name"] = call.Name, ["arguments"] = call.ArgumentsDelta };
@@ -68,6 +117,11 @@ internal static class AnthropicFixtures
         if (update.FinishReason is { } finish)
         {
             o["finish_reason"] = Name(finish);
+        }
+
+        if (update.StopSequence is { } stopSequence)
+        {
+            o["stop_sequence"] = stopSequence;
         }
 
         if (update.Usage is { } usage)

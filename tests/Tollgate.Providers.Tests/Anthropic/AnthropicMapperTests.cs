@@ -19,6 +19,8 @@ public sealed class AnthropicMapperTests
         "request_json_schema.json",
         "request_stop_sampling.json",
         "request_max_tokens_default.json",
+        "request_documents_cache.json",
+        "request_thinking_history.json",
     ];
 
     public static TheoryData<string> ResponseFixtures =>
@@ -29,6 +31,7 @@ public sealed class AnthropicMapperTests
         "response_cache_usage.json",
         "response_json_mode.json",
         "response_refusal.json",
+        "response_thinking_citations.json",
     ];
 
     public static TheoryData<string> ErrorFixtures
@@ -198,6 +201,96 @@ public sealed class AnthropicMapperTests
         AnthropicFixtures.AssertJsonEqual(JsonNode.Parse("""{"type":"tool","name":"f"}"""), ChoiceFor(new ToolChoice(ToolChoiceMode.Function, "f")));
     }
 
+    [Theory]
+    [InlineData("claude-sonnet-4-5", null, null, 2000, true, 64000, 2000)]
+    [InlineData("claude-sonnet-4-5", null, null, null, true, 64000, 8192)]
+    [InlineData("claude-sonnet-4-5", null, "minimal", null, true, 64000, 1024)]
+    [InlineData("claude-sonnet-4-5", null, "high", null, true, 64000, 24576)]
+    [InlineData("claude-3-5-haiku-20241022", null, "high", null, true, 24576 + 4096, 24576)]
+    [InlineData("claude-sonnet-4-5", 1500, "low", null, true, 1500, 1499)]
+    [InlineData("claude-sonnet-4-5", 20000, "medium", null, true, 20000, 8192)]
+    [InlineData("claude-sonnet-4-5", 5000, null, 4999, true, 5000, 4999)]
+    public void ToWire_Reasoning_MapsToThinkingWithinMaxTokens(string model, int? maxTokens, string? effort, int? budget, bool enabled, int expectedMaxTokens, int expectedBudget)
+    {
+        var request = Request(model, "think");
+        request.MaxTokens = maxTokens;
+        request.Reasoning = new ReasoningOptions { Enabled = enabled, Effort = effort, BudgetTokens = budget };
+
+        var wire = AnthropicMapper.ToWire(request, AnthropicFixtures.Options(), stream: false);
+
+        Assert.Equal(expectedMaxTokens, wire.MaxTokens);
+        Assert.Equal("enabled", wire.Thinking!.Type);
+        Assert.Equal(expectedBudget, wire.Thinking.BudgetTokens);
+    }
+
+    [Fact]
+    public void ToWire_ReasoningDisabled_SendsThinkingDisabled()
+    {
+        var request = Request("claude-sonnet-4-5", "no thinking");
+        request.Reasoning = new ReasoningOptions { Enabled = false };
+
+        var json = JsonNode.Parse(JsonSerializer.Serialize(AnthropicMapper.ToWire(request, AnthropicFixtures.Options(), stream: false), AnthropicJsonContext.Default.AnthropicMessagesRequest))!;
+
+        AnthropicFixtures.AssertJsonEqual(JsonNode.Parse("""{"type":"disabled"}"""), json["thinking"]);
+    }
+
+    [Theory]
+    [InlineData(null, 500, "reasoning.budget_tokens", "below the minimum of 1024")]
+    [InlineData(4000, 4000, "max_tokens", "must be less than max_tokens (4000)")]
+    [InlineData(1000, null, "max_tokens", "max_tokens of 1000 leaves no room for reasoning")]
+    public void ToWire_ReasoningThatCannotFit_Refused400(int? maxTokens, int? budget, string param, string message)
+    {
+        var request = Request("claude-sonnet-4-5", "think");
+        request.MaxTokens = maxTokens;
+        request.Reasoning = new ReasoningOptions { BudgetTokens = budget, Effort = budget is null ? "low" : null };
+
+        var ex = Assert.Throws<ProviderException>(() => AnthropicMapper.ToWire(request, AnthropicFixtures.Options(), stream: false));
+
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Equal("invalid_request_error", ex.ErrorType);
+        Assert.Equal(param, ex.Param);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'claude'", ex.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> InexpressibleContent => ["unsigned thinking", "gemini thinking", "gemini redacted", "thinking from the user", "word document", "system image", "ftp document"];
+
+    [Theory]
+    [MemberData(nameof(InexpressibleContent))]
+    public void ToWire_ContentTheMessagesApiCannotTake_Refused400NamingProvider(string content)
+    {
+        var user = ChatMessage.FromText(ChatRole.User, "hi");
+        ChatMessage message = content switch
+        {
+            "unsigned thinking" => new ChatMessage(ChatRole.Assistant, [new ThinkingPart("plain"), new TextPart("a")]),
+            "gemini thinking" => new ChatMessage(ChatRole.Assistant, [new ThinkingPart("t", "sig") { SignatureFamily = SignatureFamilies.Gemini }]),
+            "gemini redacted" => new ChatMessage(ChatRole.Assistant, [new RedactedThinkingPart("x") { SignatureFamily = SignatureFamilies.Gemini }]),
+            "thinking from the user" => new ChatMessage(ChatRole.User, [new ThinkingPart("t", "sig") { SignatureFamily = SignatureFamilies.Anthropic }]),
+            "word document" => new ChatMessage(ChatRole.User, [new DocumentPart { MediaType = "application/msword", Data = "AAAA" }]),
+            "system image" => new ChatMessage(ChatRole.System, [new ImagePart("https://example.com/a.png")]),
+            _ => new ChatMessage(ChatRole.User, [new DocumentPart { Url = "ftp://example.com/a.pdf" }]),
+        };
+        var request = new ChatRequest { Model = "claude-sonnet-4-5", Messages = [user, message] };
+
+        var ex = Assert.Throws<ProviderException>(() => AnthropicMapper.ToWire(request, AnthropicFixtures.Options(), stream: false));
+
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Equal(ProviderErrorKind.Unsupported, ex.Kind);
+        Assert.Contains("'claude'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("messages[1]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToWire_SingleUnmarkedSystemPart_IsAPlainString()
+    {
+        var request = new ChatRequest { Model = "claude-sonnet-4-5", Messages = [ChatMessage.FromText(ChatRole.System, "Be brief."), ChatMessage.FromText(ChatRole.User, "hi")] };
+
+        var wire = AnthropicMapper.ToWire(request, AnthropicFixtures.Options(), stream: false);
+
+        Assert.Equal(JsonValueKind.String, wire.System!.Value.ValueKind);
+        Assert.Equal("Be brief.", wire.System.Value.GetString());
+    }
+
     [Fact]
     public void MapStreamError_OverloadedEvent_Is529()
     {
@@ -298,6 +391,57 @@ public sealed class AnthropicMapperTests
             Stream = true,
             Messages = [ChatMessage.FromText(ChatRole.User, "Hello")],
         }, OptionsWithMaxTokens("2000"), true),
+        "request_documents_cache.json" => (new ChatRequest
+        {
+            Model = "claude-sonnet-4-5-20250929",
+            MaxTokens = 2048,
+            TopK = 40,
+            User = "user-7",
+            Tools = [new ToolDefinition("search", "Search the web", Schema("""{"type":"object","properties":{"q":{"type":"string"}}}""")) { CacheControl = CacheControl.Ephemeral }],
+            ToolChoice = new ToolChoice(ToolChoiceMode.None),
+            Messages =
+            [
+                new ChatMessage(ChatRole.System, [new TextPart("You answer from documents."), new TextPart("Cite everything.") { CacheControl = CacheControl.Ephemeral }]),
+                new ChatMessage(ChatRole.User,
+                [
+                    new DocumentPart { MediaType = "application/pdf", Data = "JVBERi0xLjQK", Title = "Report", Context = "Q3 figures", Citations = true, CacheControl = new CacheControl("ephemeral", "1h") },
+                    new DocumentPart { Url = "https://example.com/paper.pdf" },
+                    new DocumentPart { Text = "The grass is green.", Title = "Facts", Citations = true },
+                    new DocumentPart { MediaType = "text/plain", Data = "UGxhaW4gbm90ZXMu", FileName = "notes.txt" },
+                    new ImagePart("data:image/jpeg;base64,/9j/4AAQ") { CacheControl = CacheControl.Ephemeral },
+                    new TextPart("Summarise, citing sources."),
+                ]),
+            ],
+        }, AnthropicFixtures.Options(), false),
+        "request_thinking_history.json" => (new ChatRequest
+        {
+            Model = "claude-sonnet-4-5-20250929",
+            MaxTokens = 16000,
+            Reasoning = new ReasoningOptions { BudgetTokens = 10000 },
+            Betas = ["interleaved-thinking-2025-05-14"],
+            Tools = [new ToolDefinition("get_weather", "Current weather for a city", Schema("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""))],
+            ToolChoice = new ToolChoice(ToolChoiceMode.Auto),
+            ParallelToolCalls = false,
+            Messages =
+            [
+                ChatMessage.FromText(ChatRole.User, "What's the weather in Paris?"),
+                new ChatMessage(ChatRole.Assistant,
+                [
+                    new TextPart("Let me check."),
+                    new ThinkingPart("The user wants the current weather in Paris. I should call get_weather.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...") { SignatureFamily = SignatureFamilies.Anthropic },
+                    new RedactedThinkingPart("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj") { SignatureFamily = SignatureFamilies.Anthropic },
+                ])
+                {
+                    ToolCalls = [new ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather", """{"city":"Paris"}""") { CacheControl = CacheControl.Ephemeral }],
+                },
+                new ChatMessage(ChatRole.Tool, [new TextPart("Weather service degraded; radar attached."), new ImagePart("data:image/png;base64,iVBORw0KGgo=")])
+                {
+                    ToolCallId = "toolu_01A09q90qw90lq917835lq9",
+                    IsError = true,
+                    CacheControl = CacheControl.Ephemeral,
+                },
+            ],
+        }, AnthropicFixtures.Options(), false),
         _ => throw new ArgumentOutOfRangeException(nameof(fixture), fixture, "No canonical request for this fixture."),
     };
 }

@@ -59,7 +59,7 @@ public sealed class AnthropicStreamTranslatorTests
     }
 
     [Fact]
-    public async Task Translate_UnknownEventsAndThinking_Ignored()
+    public async Task Translate_UnknownEvents_IgnoredThinkingKept()
     {
         const string Sse = """
             event: message_start
@@ -95,7 +95,68 @@ public sealed class AnthropicStreamTranslatorTests
         var (updates, _) = await TranslateAsync(Sse, jsonMode: false);
 
         Assert.Equal("Hi", string.Concat(updates.Select(u => u.TextDelta)));
+        Assert.Equal("hmm", string.Concat(updates.Select(u => u.ThinkingDelta)));
+        Assert.Equal("abc", Assert.Single(updates, u => u.ThinkingSignature is not null).ThinkingSignature);
         Assert.Equal(new ChatUsage { InputTokens = 3, OutputTokens = 7 }, updates[^1].Usage);
+    }
+
+    [Fact]
+    public async Task Translate_DocumentedThinkingTextAndToolTranscript_MatchesExpectedUpdates()
+    {
+        var (updates, translator) = await TranslateAsync(AnthropicFixtures.ReadText("stream_thinking_text_tool.sse"), jsonMode: false);
+
+        Assert.True(translator.IsComplete);
+        Assert.All(updates, u => Assert.Equal("msg_01ThinkStream", u.Id));
+        var actual = new JsonArray([.. updates.Select(u => (JsonNode)AnthropicFixtures.Normalize(u))]);
+        AnthropicFixtures.AssertJsonEqual(AnthropicFixtures.ReadJson("stream_thinking_text_tool.expected.json"), actual);
+    }
+
+    [Fact]
+    public async Task Translate_RedactedThinkingCitationsAndStopSequence_Surfaced()
+    {
+        const string Sse = """
+            event: message_start
+            data: {"type":"message_start","message":{"id":"msg_4","model":"m","usage":{"input_tokens":3,"output_tokens":1}}}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"}}
+
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":0}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":"","citations":[]}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":1,"delta":{"type":"citations_delta","citation":{"type":"char_location","cited_text":"The grass is green.","document_index":0,"document_title":"Facts","start_char_index":0,"end_char_index":20}}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"the grass is green"}}
+
+            event: message_delta
+            data: {"type":"message_delta","delta":{"stop_reason":"stop_sequence","stop_sequence":"END"},"usage":{"output_tokens":9}}
+
+            event: message_stop
+            data: {"type":"message_stop"}
+
+
+            """;
+
+        var (updates, _) = await TranslateAsync(Sse, jsonMode: false);
+
+        var actual = new JsonArray([.. updates.Select(u => (JsonNode)AnthropicFixtures.Normalize(u))]);
+        AnthropicFixtures.AssertJsonEqual(
+            JsonNode.Parse("""
+                [
+                  { "role": "assistant" },
+                  { "redacted": "EmwKAhgBEgy3va3pzix", "family": "anthropic" },
+                  { "citations": [ { "type": "char_location", "cited_text": "The grass is green.", "document_index": 0, "document_title": "Facts", "start_char_index": 0, "end_char_index": 20 } ] },
+                  { "text": "the grass is green" },
+                  { "finish_reason": "stop", "stop_sequence": "END" },
+                  { "usage": { "input": 3, "cached": 0, "cache_write": 0, "output": 9 } }
+                ]
+                """),
+            actual);
     }
 
     [Fact]

@@ -71,6 +71,21 @@ public sealed class OpenAIRequestMapperTests
         { $$$"""{"model":"m","messages":[{{{User}}}],"stream":"true"}""", "stream" },
         { $$$"""{"model":"m","messages":[{{{User}}}],"stream_options":5}""", "stream_options" },
         { $$$"""{"model":"m","messages":[{{{User}}}],"stream_options":{"include_usage":"yes"}}""", "stream_options.include_usage" },
+        { $$$"""{"model":"m","messages":[{{{User}}}],"reasoning_effort":"extreme"}""", "reasoning_effort" },
+        { $$$"""{"model":"m","messages":[{{{User}}}],"reasoning_effort":2}""", "reasoning_effort" },
+        { $$$"""{"model":"m","messages":[{{{User}}}],"top_k":0}""", "top_k" },
+        { $$$"""{"model":"m","messages":[{{{User}}}],"top_k":"40"}""", "top_k" },
+        { """{"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-abc123"}}]}]}""", "messages[0].content[0].file.file_id" },
+        { """{"model":"m","messages":[{"role":"user","content":[{"type":"file"}]}]}""", "messages[0].content[0].file" },
+        { """{"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{"filename":"a.pdf"}}]}]}""", "messages[0].content[0].file.file_data" },
+        { """{"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/pdf,notbase64"}}]}]}""", "messages[0].content[0].file.file_data" },
+        { """{"model":"m","messages":[{"role":"system","content":[{"type":"file","file":{"file_data":"data:application/pdf;base64,AA=="}}]}]}""", "messages[0].content[0].type" },
+        { """{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a","cache_control":"ephemeral"}]}]}""", "messages[0].content[0].cache_control" },
+        { """{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a","cache_control":{}}]}]}""", "messages[0].content[0].cache_control.type" },
+        { """{"model":"m","messages":[{"role":"assistant","content":"a","thinking_blocks":{}}]}""", "messages[0].thinking_blocks" },
+        { """{"model":"m","messages":[{"role":"assistant","content":"a","thinking_blocks":[{"type":"musing"}]}]}""", "messages[0].thinking_blocks[0].type" },
+        { """{"model":"m","messages":[{"role":"assistant","content":"a","thinking_blocks":[{"type":"redacted_thinking"}]}]}""", "messages[0].thinking_blocks[0].data" },
+        { """{"model":"m","messages":[{"role":"assistant","content":"a","reasoning_content":5}]}""", "messages[0].reasoning_content" },
     };
 
     [Fact]
@@ -142,6 +157,150 @@ public sealed class OpenAIRequestMapperTests
     }
 
     [Fact]
+    public void Parse_Extensions_MapToCanonicalReasoningDocumentsCacheMarkersAndSignatures()
+    {
+        var request = OpenAIRequestMapper.Parse(OpenAIFixtures.ReadBytes("request_extensions.json"));
+
+        Assert.Equal(new ReasoningOptions { Effort = "high" }, request.Reasoning);
+        Assert.Equal(40, request.TopK);
+        Assert.Null(request.AdditionalProperties);
+        Assert.Equal(CacheControl.Ephemeral, Assert.Single(request.Tools!).CacheControl);
+
+        Assert.Equal(new ContentPart[] { new TextPart("Long instructions.") { CacheControl = CacheControl.Ephemeral } }, request.Messages[0].Parts);
+        Assert.Equal(
+            new ContentPart[]
+            {
+                new TextPart("Summarise this report.") { CacheControl = new CacheControl("ephemeral", "1h") },
+                new DocumentPart { MediaType = "application/pdf", Data = "JVBERi0xLjQK", FileName = "report.pdf", CacheControl = CacheControl.Ephemeral },
+                new ImagePart("https://example.com/chart.png"),
+            },
+            request.Messages[1].Parts);
+
+        // thinking_blocks win over reasoning_content and come before the text; signed blocks are Claude's.
+        var assistant = request.Messages[2];
+        Assert.Equal(
+            new ContentPart[]
+            {
+                new ThinkingPart("The user wants a summary.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...") { SignatureFamily = SignatureFamilies.Anthropic },
+                new RedactedThinkingPart("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP") { SignatureFamily = SignatureFamilies.Anthropic },
+                new TextPart("Let me look that up."),
+            },
+            assistant.Parts);
+        Assert.Equal(new ToolCall("toolu_01A09q90qw90lq917835lq9", "lookup", """{"q":"Q3"}"""), assistant.ToolCalls![0]);
+        Assert.Equal(
+            new ToolCall("call_9", "lookup", "{}") { Signature = "CiIBVKhc7oDXpNbKeVqQ4fNoV1pv+Ar/9w==", SignatureFamily = SignatureFamilies.Gemini },
+            assistant.ToolCalls[1]);
+
+        Assert.Equal("toolu_01A09q90qw90lq917835lq9", request.Messages[3].ToolCallId);
+        Assert.Null(request.Messages[3].CacheControl);
+        Assert.Equal("call_9", request.Messages[4].ToolCallId);
+        Assert.Equal(CacheControl.Ephemeral, request.Messages[4].CacheControl);
+        Assert.Equal(new ContentPart[] { new ThinkingPart("Unsigned reasoning from an OpenAI-compatible host."), new TextPart("Earlier answer.") }, request.Messages[5].Parts);
+    }
+
+    [Theory]
+    [InlineData("none", false)]
+    [InlineData("minimal", true)]
+    [InlineData("low", true)]
+    [InlineData("medium", true)]
+    public void Parse_ReasoningEffort_MapsEnabledAndEffort(string effort, bool enabled)
+    {
+        var request = OpenAIRequestMapper.Parse(OpenAIFixtures.Utf8($$$"""{"model":"m","messages":[{{{User}}}],"reasoning_effort":"{{{effort}}}"}"""));
+
+        Assert.Equal(new ReasoningOptions { Enabled = enabled, Effort = effort }, request.Reasoning);
+    }
+
+    [Theory]
+    [InlineData("report.pdf", "application/pdf")]
+    [InlineData("notes.txt", "text/plain")]
+    [InlineData("blob.bin", null)]
+    public void Parse_FileWithBareBase64_MediaTypeFromFileName(string fileName, string? mediaType)
+    {
+        var request = OpenAIRequestMapper.Parse(OpenAIFixtures.Utf8($$$"""{"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{"file_data":"AAAA","filename":"{{{fileName}}}"}}]}]}"""));
+
+        Assert.Equal(new DocumentPart { MediaType = mediaType, Data = "AAAA", FileName = fileName }, Assert.Single(request.Messages[0].Parts));
+    }
+
+    [Fact]
+    public void Parse_FileId_RefusedNamingTheField()
+    {
+        var ex = Assert.Throws<GatewayException>(() => OpenAIRequestMapper.Parse(OpenAIFixtures.Utf8(
+            """{"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-abc123"}}]}]}""")));
+
+        Assert.Equal("unsupported_feature", ex.Code);
+        Assert.Contains("file_id", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("file_data", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_ReasoningAndDocuments_MatchesGoldenUpstreamJson()
+    {
+        var request = new ChatRequest
+        {
+            Model = "gpt-5-mini",
+            Reasoning = new ReasoningOptions { BudgetTokens = 10000 },
+            Messages =
+            [
+                new ChatMessage(ChatRole.User,
+                [
+                    new TextPart("Read these."),
+                    new DocumentPart { MediaType = "application/pdf", Data = "JVBERi0xLjQK", FileName = "report.pdf", Title = "Q3 report", Context = "Revenue figures" },
+                    new DocumentPart { Text = "The grass is green.", Title = "Facts" },
+                    new DocumentPart { MediaType = "text/plain", Data = "UGxhaW4gbm90ZXMu" },
+                ]),
+                new ChatMessage(ChatRole.Assistant, [new ThinkingPart("unsigned reasoning"), new TextPart("Done.")]),
+                new ChatMessage(ChatRole.Assistant, [new ThinkingPart("more"), new RedactedThinkingPart("x")]) { ToolCalls = [new ToolCall("call_1", "lookup", "{}")] },
+                new ChatMessage(ChatRole.Tool, [new TextPart("ok")]) { ToolCallId = "call_1" },
+            ],
+        };
+
+        var actual = OpenAIFixtures.Write(w => OpenAIRequestMapper.Write(w, request, new ProviderCapabilities { TopK = false }, "up"));
+
+        OpenAIFixtures.AssertJsonEqual(OpenAIFixtures.ReadJson("request_reasoning_documents.upstream.json"), actual);
+        Assert.Equal(3, OpenAIRequestMapper.CountReasoningParts(request));
+    }
+
+    [Theory]
+    [InlineData(true, null, "medium", "medium")]
+    [InlineData(true, 1024, null, "minimal")]
+    [InlineData(true, 30000, null, "high")]
+    [InlineData(false, null, "none", "none")]
+    [InlineData(false, null, null, null)]
+    public void Write_Reasoning_WritesEffort(bool enabled, int? budget, string? effort, string? expected)
+    {
+        var request = new ChatRequest { Model = "m", Messages = [ChatMessage.FromText(ChatRole.User, "hi")], Reasoning = new ReasoningOptions { Enabled = enabled, BudgetTokens = budget, Effort = effort } };
+
+        var written = OpenAIFixtures.Write(w => OpenAIRequestMapper.Write(w, request));
+
+        Assert.Equal(expected, (string?)written["reasoning_effort"]);
+    }
+
+    [Fact]
+    public void Write_TopK_OnlyWhenCapabilitiesAllow()
+    {
+        var request = new ChatRequest { Model = "m", Messages = [ChatMessage.FromText(ChatRole.User, "hi")], TopK = 20 };
+
+        var ex = Assert.Throws<ProviderException>(() => OpenAIFixtures.Write(w => OpenAIRequestMapper.Write(w, request, new ProviderCapabilities { TopK = false }, "up")));
+        var allowed = OpenAIFixtures.Write(w => OpenAIRequestMapper.Write(w, request, new ProviderCapabilities { TopK = true }, "preset"));
+
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains("top_k", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'up'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(20, (int)allowed["top_k"]!);
+    }
+
+    [Fact]
+    public void Write_DocumentByUrl_Refused400()
+    {
+        var request = new ChatRequest { Model = "m", Messages = [new ChatMessage(ChatRole.User, [new DocumentPart { Url = "https://example.com/a.pdf" }])] };
+
+        var ex = Assert.Throws<ProviderException>(() => OpenAIFixtures.Write(w => OpenAIRequestMapper.Write(w, request)));
+
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains("URL", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_MinimalRequest_LeavesOptionalFieldsUnset()
     {
         var request = OpenAIRequestMapper.Parse(OpenAIFixtures.Utf8($$$"""{"model":"m","messages":[{{{User}}}]}"""));
@@ -153,6 +312,8 @@ public sealed class OpenAIRequestMapperTests
         Assert.Null(request.Temperature);
         Assert.Null(request.MaxTokens);
         Assert.Null(request.Stop);
+        Assert.Null(request.Reasoning);
+        Assert.Null(request.TopK);
         Assert.False(request.Stream);
         Assert.False(request.IncludeUsage);
         Assert.Null(request.AdditionalProperties);

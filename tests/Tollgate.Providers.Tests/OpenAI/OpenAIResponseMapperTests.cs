@@ -105,6 +105,89 @@ public sealed class OpenAIResponseMapperTests
     }
 
     [Fact]
+    public void Write_ReasoningCitationsAndGeminiSignatures_MatchesGoldenJson()
+    {
+        using var citations = JsonDocument.Parse("""[{"type":"char_location","cited_text":"The grass is green.","document_index":0,"start_char_index":0,"end_char_index":20}]""");
+        var response = new ChatResponse
+        {
+            Id = "chatcmpl-tollgate-2",
+            Model = "claude-sonnet-4-5",
+            Created = Now,
+            Choices =
+            [
+                new ChatChoice(
+                    0,
+                    new ChatMessage(ChatRole.Assistant,
+                    [
+                        new ThinkingPart("Let me think.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...") { SignatureFamily = SignatureFamilies.Anthropic },
+                        new RedactedThinkingPart("EmwKAhgBEgy3va3pzix") { SignatureFamily = SignatureFamilies.Anthropic },
+                        new ThinkingPart("Gemini's thought.", "gem-sig") { SignatureFamily = SignatureFamilies.Gemini },
+                        new ThinkingPart("More.", "WaUjzkypQ2mUEVM36O2Txu") { SignatureFamily = SignatureFamilies.Anthropic },
+                        new TextPart("The grass is green.") { Citations = citations.RootElement.Clone() },
+                    ])
+                    {
+                        ToolCalls =
+                        [
+                            new ToolCall("call_1", "lookup", """{"q":"grass"}""") { Signature = "CiIBVKhc7oDXpNbKeVqQ4fNoV1pv+Ar/9w==", SignatureFamily = SignatureFamilies.Gemini },
+                            new ToolCall("toolu_2", "lookup", "{}"),
+                        ],
+                    },
+                    FinishReason.ToolCalls)
+                {
+                    StopSequence = "END",
+                },
+            ],
+            Usage = new ChatUsage { InputTokens = 50, OutputTokens = 20 },
+        };
+
+        var actual = OpenAIFixtures.Write(w => OpenAIResponseMapper.Write(w, response));
+
+        OpenAIFixtures.AssertJsonEqual(OpenAIFixtures.ReadJson("response_reasoning_written.json"), actual);
+    }
+
+    [Fact]
+    public void WriteThenParseRequest_AnswerSentBackNextTurn_KeepsSignaturesAndFamilies()
+    {
+        var answer = new ChatMessage(ChatRole.Assistant,
+        [
+            new ThinkingPart("Reasoning.", "sig-claude") { SignatureFamily = SignatureFamilies.Anthropic },
+            new RedactedThinkingPart("enc") { SignatureFamily = SignatureFamilies.Anthropic },
+            new TextPart("Calling."),
+        ])
+        {
+            ToolCalls = [new ToolCall("call_7", "f", """{"a":1}""") { Signature = "c2lnbmF0dXJl+/=", SignatureFamily = SignatureFamilies.Gemini }],
+        };
+        var written = OpenAIFixtures.Write(w => OpenAIResponseMapper.Write(w, new ChatResponse { Id = "x", Model = "m", Created = Now, Choices = [new ChatChoice(0, answer, FinishReason.ToolCalls)] }));
+        var message = written["choices"]![0]!["message"]!.AsObject();
+        var callId = (string)message["tool_calls"]![0]!["id"]!;
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["model"] = "m",
+            ["messages"] = new System.Text.Json.Nodes.JsonArray(
+                System.Text.Json.Nodes.JsonNode.Parse("""{"role":"user","content":"go"}"""),
+                message.DeepClone(),
+                new System.Text.Json.Nodes.JsonObject { ["role"] = "tool", ["tool_call_id"] = callId, ["content"] = "done" }),
+        };
+
+        var next = OpenAIRequestMapper.Parse(OpenAIFixtures.Utf8(body.ToJsonString()));
+
+        Assert.Equal(answer.Parts, next.Messages[1].Parts);
+        Assert.Equal(answer.ToolCalls[0], next.Messages[1].ToolCalls![0]);
+        Assert.Equal("call_7", next.Messages[2].ToolCallId);
+    }
+
+    [Fact]
+    public void Parse_UpstreamReasoningContent_BecomesUnsignedThinkingBeforeText()
+    {
+        var response = OpenAIResponseMapper.Parse(
+            """{"id":"c","model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant","reasoning_content":"Hmm.","content":"Hi."},"finish_reason":"stop"}]}"""u8,
+            new FakeTimeProvider(Now));
+
+        Assert.Equal(new ContentPart[] { new ThinkingPart("Hmm."), new TextPart("Hi.") }, response.Choices[0].Message.Parts);
+        Assert.Equal("Hi.", response.Choices[0].Message.GetText());
+    }
+
+    [Fact]
     public void ParseThenWrite_DocumentedCompletion_KeepsTheFieldsClientsRead()
     {
         var response = OpenAIResponseMapper.Parse(OpenAIFixtures.ReadBytes("response_text.json"), new FakeTimeProvider(Now));

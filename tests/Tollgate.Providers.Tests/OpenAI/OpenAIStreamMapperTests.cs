@@ -113,6 +113,74 @@ public sealed class OpenAIStreamMapperTests
     }
 
     [Fact]
+    public void Write_ThinkingDelta_WritesReasoningContent()
+    {
+        var update = new ChatStreamUpdate { ThinkingDelta = "Let me think" };
+
+        var actual = OpenAIFixtures.Write(w => OpenAIStreamMapper.Write(w, update, "chatcmpl-1", "claude", 5, includeUsageField: false));
+
+        OpenAIFixtures.AssertJsonEqual(
+            JsonNode.Parse("""
+                {"id":"chatcmpl-1","object":"chat.completion.chunk","created":5,"model":"claude",
+                 "choices":[{"index":0,"delta":{"reasoning_content":"Let me think"},"logprobs":null,"finish_reason":null}]}
+                """),
+            actual);
+    }
+
+    [Fact]
+    public void Write_ClaudeSignatureAndRedactedThinking_WriteThinkingBlocks()
+    {
+        var signature = new ChatStreamUpdate { ThinkingSignature = "EqQBCgIYAhIM", SignatureFamily = SignatureFamilies.Anthropic };
+        var redacted = new ChatStreamUpdate { RedactedThinking = "EmwKAhgB", SignatureFamily = SignatureFamilies.Anthropic };
+
+        var signed = OpenAIFixtures.Write(w => OpenAIStreamMapper.Write(w, signature, "chatcmpl-1", "claude", 5, includeUsageField: false));
+        var hidden = OpenAIFixtures.Write(w => OpenAIStreamMapper.Write(w, redacted, "chatcmpl-1", "claude", 5, includeUsageField: false));
+
+        OpenAIFixtures.AssertJsonEqual(
+            JsonNode.Parse("""{"thinking_blocks":[{"type":"thinking","thinking":"","signature":"EqQBCgIYAhIM"}]}"""),
+            signed["choices"]![0]!["delta"]);
+        OpenAIFixtures.AssertJsonEqual(
+            JsonNode.Parse("""{"thinking_blocks":[{"type":"redacted_thinking","data":"EmwKAhgB"}]}"""),
+            hidden["choices"]![0]!["delta"]);
+    }
+
+    [Fact]
+    public void Write_GeminiThinkingSignature_NotWrittenAsAClaudeBlock()
+    {
+        var update = new ChatStreamUpdate { ThinkingSignature = "gem", SignatureFamily = SignatureFamilies.Gemini };
+
+        var actual = OpenAIFixtures.Write(w => OpenAIStreamMapper.Write(w, update, "chatcmpl-1", "gemini", 5, includeUsageField: false));
+
+        OpenAIFixtures.AssertJsonEqual(JsonNode.Parse("{}"), actual["choices"]![0]!["delta"]);
+    }
+
+    [Fact]
+    public void Write_ToolCallWithGeminiSignature_EncodesItInTheId()
+    {
+        var update = new ChatStreamUpdate
+        {
+            ToolCalls = [new ToolCallUpdate(0, "call_1", "lookup", "{}") { Signature = "CiIB+/=", SignatureFamily = SignatureFamilies.Gemini }],
+        };
+
+        var actual = OpenAIFixtures.Write(w => OpenAIStreamMapper.Write(w, update, "chatcmpl-1", "gemini", 5, includeUsageField: false));
+
+        Assert.Equal("call_1__thought__CiIB+/=", (string?)actual["choices"]![0]!["delta"]!["tool_calls"]![0]!["id"]);
+    }
+
+    [Fact]
+    public void Parse_UpstreamReasoningContentDelta_BecomesThinkingDelta()
+    {
+        var updates = new List<ChatStreamUpdate>();
+
+        OpenAIStreamMapper.Parse(
+            """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"reasoning_content":"Hmm"},"finish_reason":null}]}"""u8,
+            updates);
+
+        Assert.Equal("Hmm", Assert.Single(updates).ThinkingDelta);
+        Assert.Null(updates[0].TextDelta);
+    }
+
+    [Fact]
     public void Write_UsageUpdate_WritesEmptyChoicesAndUsage()
     {
         var update = new ChatStreamUpdate { Usage = new ChatUsage { InputTokens = 9, OutputTokens = 2, CachedInputTokens = 1, ReasoningTokens = 0 } };

@@ -21,10 +21,15 @@ internal sealed partial record FakeAnthropicAnswer(
         var lastUser = messages.LastOrDefault(m => (string?)m?["role"] == "user");
         var text = TextOf(lastUser?["content"]);
 
+        // "call:" is looked for in the user's own words: the last text block, after any tool results.
+        var ownWords = lastUser?["content"] is JsonArray userBlocks
+            ? (string?)userBlocks.OfType<JsonObject>().LastOrDefault(b => (string?)b["type"] == "text")?["text"] ?? string.Empty
+            : text;
+
         // A tool call when the request forces one, or the user asks with "call:".
         var tools = body["tools"] as JsonArray;
         var choiceType = (string?)body["tool_choice"]?["type"];
-        if (tools is { Count: > 0 } && (choiceType is "any" or "tool" || text.StartsWith("call:", StringComparison.Ordinal)) && choiceType != "none")
+        if (tools is { Count: > 0 } && (choiceType is "any" or "tool" || ownWords.StartsWith("call:", StringComparison.Ordinal)) && choiceType != "none")
         {
             var name = choiceType == "tool" ? (string?)body["tool_choice"]?["name"] : (string?)tools[0]?["name"];
             return new FakeAnthropicAnswer(null, name ?? "tool", new JsonObject { ["echo"] = text }, [], "tool_use", null, inputTokens, Math.Max(1, CountWords(text)));

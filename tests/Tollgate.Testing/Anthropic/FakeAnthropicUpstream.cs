@@ -22,12 +22,20 @@ namespace Tollgate.Testing.Anthropic;
 /// (overloaded_error), <c>anthropic-500</c> (api_error), <c>anthropic-hang</c> (message_start, then waits for the
 /// client to go away) and <c>anthropic-midstream-error</c> (an <c>error</c> event after some deltas) and <c>anthropic-truncated</c> (the stream ends after
 /// some deltas without <c>message_stop</c>). Thread-safe.
+/// <para>
+/// Extended thinking (https://docs.claude.com/en/docs/build-with-claude/extended-thinking), whatever the model: a request
+/// with <c>thinking: {"type":"enabled"}</c> is checked as the real API checks it (<c>budget_tokens</c> at least 1024
+/// and below <c>max_tokens</c>; an assistant turn with <c>tool_use</c> must start with a thinking block; a thinking
+/// block's signature must be one this server issued), and the answer starts with a signed <c>thinking</c> block
+/// (streamed as <c>thinking_delta</c> then <c>signature_delta</c>).
+/// </para>
 /// </remarks>
 public sealed class FakeAnthropicUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedAnthropicRequest> _requests = new();
     private readonly TaskCompletionSource _firstAbort = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, bool> _issuedSignatures = new(StringComparer.Ordinal);
     private int _abortedRequests;
     private int _nextId;
 
@@ -184,6 +192,13 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             return;
         }
 
+        var thinkingOn = body["thinking"] is JsonObject thinkingConfig && (string?)thinkingConfig["type"] == "enabled";
+        if (thinkingOn && ValidateThinking(body) is { } invalidThinking)
+        {
+            await WriteErrorAsync(context, 400, "invalid_request_error", invalidThinking);
+            return;
+        }
+
         // Step 3: scenarios chosen by model name.
         var model = (string)body["model"]!;
         switch (model)
@@ -202,11 +217,17 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
         var answer = FakeAnthropicAnswer.Create(body);
         var id = $"msg_fake_{Interlocked.Increment(ref _nextId):D4}";
+        var thought = thinkingOn ? new FakeThought("Thinking about: " + FakeAnthropicAnswer.TextOf(body["messages"]!.AsArray().LastOrDefault(m => (string?)m?["role"] == "user")?["content"]), "sig_" + id) : null;
+        if (thought is not null)
+        {
+            _issuedSignatures[thought.Signature] = true;
+        }
+
         if (body["stream"] is JsonValue stream && stream.GetValueKind() == JsonValueKind.True)
         {
             try
             {
-                await StreamAsync(context, id, model, answer);
+                await StreamAsync(context, id, model, answer, thought);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -219,13 +240,65 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         var message = Skeleton(id, model, answer, answer.StopReason, answer.StopSequence, answer.OutputTokens);
-        message["content"] = answer.ToolName is null
-            ? new JsonArray(new JsonObject { ["type"] = "text", ["text"] = answer.Text })
-            : new JsonArray(ToolBlock(id, answer, answer.ToolInput!.DeepClone()));
+        var content = new JsonArray();
+        if (thought is not null)
+        {
+            content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = thought.Text, ["signature"] = thought.Signature });
+        }
+
+        content.Add(answer.ToolName is null
+            ? new JsonObject { ["type"] = "text", ["text"] = answer.Text }
+            : ToolBlock(id, answer, answer.ToolInput!.DeepClone()));
+        message["content"] = content;
         await context.Response.WriteAsync(message.ToJsonString(), context.RequestAborted);
     }
 
-    private async Task StreamAsync(HttpContext context, string id, string model, FakeAnthropicAnswer answer)
+    // The checks the real API makes on a request with thinking enabled, with its wording.
+    private string? ValidateThinking(JsonObject body)
+    {
+        var budget = body["thinking"]?["budget_tokens"] is JsonValue b && b.TryGetValue<int>(out var n) ? n : (int?)null;
+        if (budget is null)
+        {
+            return "thinking.enabled.budget_tokens: Field required";
+        }
+
+        if (budget < 1024)
+        {
+            return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
+        }
+
+        if ((int)body["max_tokens"]! <= budget)
+        {
+            return "`max_tokens` must be greater than `thinking.budget_tokens`.";
+        }
+
+        var messages = body["messages"]!.AsArray();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if ((string?)messages[i]?["role"] != "assistant" || messages[i]?["content"] is not JsonArray blocks)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < blocks.Count; j++)
+            {
+                if ((string?)blocks[j]?["type"] == "thinking" && !_issuedSignatures.ContainsKey((string?)blocks[j]?["signature"] ?? string.Empty))
+                {
+                    return $"messages.{i}.content.{j}: Invalid `signature` in `thinking` block";
+                }
+            }
+
+            var first = (string?)blocks.FirstOrDefault()?["type"];
+            if (blocks.Any(x => (string?)x?["type"] == "tool_use") && first is not ("thinking" or "redacted_thinking"))
+            {
+                return $"messages.{i}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{first}`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks).";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task StreamAsync(HttpContext context, string id, string model, FakeAnthropicAnswer answer, FakeThought? thought)
     {
         // The documented order: message_start, content_block_start, ping, deltas, content_block_stop, message_delta, message_stop.
         var ct = context.RequestAborted;
@@ -237,10 +310,20 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             await Task.Delay(Timeout.Infinite, ct);
         }
 
+        var index = 0;
+        if (thought is not null)
+        {
+            await SendAsync(context, "content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = 0, ["content_block"] = new JsonObject { ["type"] = "thinking", ["thinking"] = string.Empty } });
+            await SendAsync(context, "content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = 0, ["delta"] = new JsonObject { ["type"] = "thinking_delta", ["thinking"] = thought.Text } });
+            await SendAsync(context, "content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = 0, ["delta"] = new JsonObject { ["type"] = "signature_delta", ["signature"] = thought.Signature } });
+            await SendAsync(context, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 });
+            index = 1;
+        }
+
         var block = answer.ToolName is null
             ? new JsonObject { ["type"] = "text", ["text"] = string.Empty }
             : ToolBlock(id, answer, new JsonObject());
-        await SendAsync(context, "content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = 0, ["content_block"] = block });
+        await SendAsync(context, "content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = index, ["content_block"] = block });
         await SendAsync(context, "ping", new JsonObject { ["type"] = "ping" });
 
         var deltas = answer.ToolName is null ? answer.TextChunks : SplitInThree(answer.ToolInput!.ToJsonString());
@@ -264,10 +347,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             var delta = answer.ToolName is null
                 ? new JsonObject { ["type"] = "text_delta", ["text"] = deltas[i] }
                 : new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = deltas[i] };
-            await SendAsync(context, "content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = 0, ["delta"] = delta });
+            await SendAsync(context, "content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = index, ["delta"] = delta });
         }
 
-        await SendAsync(context, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 });
+        await SendAsync(context, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = index });
         await SendAsync(context, "message_delta", new JsonObject
         {
             ["type"] = "message_delta",
@@ -296,6 +379,8 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         ["name"] = answer.ToolName,
         ["input"] = input,
     };
+
+    private sealed record FakeThought(string Text, string Signature);
 
     private JsonObject Skeleton(string id, string model, FakeAnthropicAnswer answer, string? stopReason, string? stopSequence, int outputTokens) => new()
     {

@@ -1,0 +1,75 @@
+using System.ClientModel;
+using OpenAI;
+using OpenAI.Chat;
+using Tollgate.EndToEnd.Tests.Infrastructure;
+using Tollgate.Testing.Anthropic;
+using Tollgate.Testing.OpenAI;
+
+namespace Tollgate.EndToEnd.Tests.Contract;
+
+/// <summary>Every fake upstream, and one Tollgate in front of all of them, for the surface x provider contract.</summary>
+public sealed class ContractFixture : IAsyncLifetime
+{
+    private const string MasterKey = "sk-contract-master";
+    private const string UpstreamKey = "sk-upstream-test";
+    private readonly List<IAsyncDisposable> _fakes = [];
+    private TollgateTestServer? _server;
+
+    /// <summary>The provider types under contract, by name.</summary>
+    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated"];
+
+    public IReadOnlyDictionary<string, ContractTarget> Targets { get; private set; } = new Dictionary<string, ContractTarget>();
+
+    public HttpClient Http { get; private set; } = null!;
+
+    internal TollgateTestServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public ChatClient OpenAIChat(string model) => new(model, new ApiKeyCredential(MasterKey), new OpenAIClientOptions { Endpoint = new Uri(Server.BaseUrl + "/v1"), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
+
+    public async Task InitializeAsync()
+    {
+        // Step 1: the fakes.
+        var openai = await FakeOpenAIUpstream.StartAsync(UpstreamKey);
+        _fakes.Add(openai);
+        var anthropic = await FakeAnthropicUpstream.StartAsync();
+        _fakes.Add(anthropic);
+
+        // Step 2: one target per provider type.
+        var targets = new List<ContractTarget>
+        {
+            new("openai", "c-openai", "c-openai-429", new(
+                $"  c-openai: {{ type: openai, base_url: {openai.BaseUrl}, api_key: {UpstreamKey} }}\n",
+                "  c-openai: { deployments: [ { provider: c-openai, model: gpt-4o-mini } ] }\n" +
+                "  c-openai-429: { deployments: [ { provider: c-openai, model: fail-429 } ] }\n")),
+            new("anthropic", "c-anthropic", "c-anthropic-429", new(
+                $"  c-anthropic: {{ type: anthropic, base_url: {anthropic.BaseUrl}, api_key: sk-ant-test }}\n",
+                "  c-anthropic: { deployments: [ { provider: c-anthropic, model: claude-sonnet-4-5 } ] }\n" +
+                "  c-anthropic-429: { deployments: [ { provider: c-anthropic, model: anthropic-429 } ] }\n")),
+            new("simulated", "c-simulated", "c-simulated-429", new(
+                "  c-simulated: { type: simulated }\n" +
+                "  c-simulated-429: { type: simulated, error_rate: 1, error_status: 429 }\n",
+                "  c-simulated: { deployments: [ { provider: c-simulated, model: echo } ] }\n" +
+                "  c-simulated-429: { deployments: [ { provider: c-simulated-429, model: echo } ] }\n")),
+        };
+        Targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+        // Step 3: Tollgate with all of them.
+        var yaml = $"server:\n  master_key: {MasterKey}\nproviders:\n{string.Concat(targets.Select(t => t.Yaml.Providers))}models:\n{string.Concat(targets.Select(t => t.Yaml.Models))}";
+        _server = await TollgateTestServer.StartAsync(yaml, MasterKey);
+        Http = GatewayFixture.CreateHttpClient(Server.BaseUrl, MasterKey);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        foreach (var fake in _fakes)
+        {
+            await fake.DisposeAsync();
+        }
+    }
+}
