@@ -13,8 +13,8 @@ namespace Tollgate.Testing.AzureOpenAI;
 /// streams whose first chunk has no choices, and Azure's error answers.
 /// </summary>
 /// <remarks>
-/// Answers echo the last message's text; with tools offered, <c>tool_choice</c> required or a text starting with
-/// <c>call:</c> calls the first tool. Scenarios by deployment: <c>azure-429</c> (retry-after: 3), <c>azure-filter</c>
+/// Answers echo the last message's text, cut by <c>stop</c> and by <c>max_completion_tokens</c>/<c>max_tokens</c> (words);
+/// with tools offered, <c>tool_choice</c> required or a text starting with <c>call:</c> calls the first tool. Scenarios by deployment: <c>azure-429</c> (retry-after: 3), <c>azure-filter</c>
 /// (400 content_filter with innererror), <c>azure-filtered-answer</c> (finish_reason content_filter); any deployment
 /// not in <see cref="Deployments"/> is 404 DeploymentNotFound.
 /// </remarks>
@@ -140,8 +140,16 @@ public sealed partial class FakeAzureOpenAIUpstream : IAsyncDisposable
         var choice = body["tool_choice"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["tool_choice"]!.GetValue<string>() : null;
         var callTool = tools is { Count: > 0 } && last?["role"]?.GetValue<string>() == "user" && (choice == "required" || text.StartsWith("call:", StringComparison.Ordinal));
         var filtered = deployment == "azure-filtered-answer";
-        var answer = filtered ? string.Join(' ', text.Split(' ').Take(2)) : text;
-        var finish = filtered ? "content_filter" : callTool ? "tool_calls" : "stop";
+        var stops = body["stop"] switch
+        {
+            JsonArray array => array.Select(s => s!.GetValue<string>()).ToList(),
+            JsonValue single => [single.GetValue<string>()],
+            _ => [],
+        };
+        var maxTokens = (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>();
+        var (limited, _, truncated) = FakeConversation.Limit(text, stops, maxTokens);
+        var answer = filtered ? string.Join(' ', text.Split(' ').Take(2)) : limited;
+        var finish = filtered ? "content_filter" : callTool ? "tool_calls" : truncated ? "length" : "stop";
         var id = "chatcmpl-azure" + Interlocked.Increment(ref _count).ToString("D6", CultureInfo.InvariantCulture);
         var input = FakeConversation.InputWords(messages);
         var output = callTool ? 5 : FakeConversation.Words(answer);
