@@ -2,6 +2,7 @@ using Tollgate.Core.Providers;
 using Tollgate.Providers.Anthropic;
 using Tollgate.Providers.AzureOpenAI;
 using Tollgate.Providers.Cohere;
+using Tollgate.Providers.Gemini;
 using Tollgate.Providers.Mistral;
 using Tollgate.Providers.OpenAI;
 using Tollgate.Providers.Presets;
@@ -18,6 +19,8 @@ public static class BuiltInProviders
         new OpenAIChatProviderFactory(),
         new AnthropicChatProviderFactory(),
         new SimulatedChatProviderFactory(),
+        new GeminiChatProviderFactory(),
+        new VertexChatProviderFactory(),
         new AzureOpenAIChatProviderFactory(),
         new MistralChatProviderFactory(),
         new CohereChatProviderFactory(),

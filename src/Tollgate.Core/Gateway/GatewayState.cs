@@ -69,6 +69,7 @@ public sealed partial class GatewayState
                 var context = new ProviderContext(_httpClients.Create(providerConfig), _time, _random, _loggerFactory)
                 {
                     GetEnvironmentVariable = GetEnvironmentVariable,
+                    ConfigDirectory = config.SourcePath is { } sourcePath ? Path.GetDirectoryName(sourcePath) : null,
                 };
                 providers[name] = factory.Create(providerConfig, context);
             }

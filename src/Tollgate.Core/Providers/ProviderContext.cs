@@ -9,9 +9,9 @@ namespace Tollgate.Core.Providers;
 /// <param name="LoggerFactory">For the provider's logs.</param>
 public sealed record ProviderContext(HttpMessageInvoker HttpClient, TimeProvider Time, Random Random, ILoggerFactory LoggerFactory)
 {
-    /// <summary>
-    /// Reads an environment variable (<see langword="null"/> when unset), for settings that fall back to a provider's
-    /// usual variables (<c>AZURE_OPENAI_API_KEY</c>, <c>MISTRAL_API_KEY</c>...). The process environment by default; tests substitute their own.
-    /// </summary>
+    /// <summary>Reads an environment variable (<see langword="null"/> when unset), for providers whose optional keys fall back to the usual variables. Tests substitute their own.</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>The folder of the config file, against which relative paths in provider settings resolve; <see langword="null"/> for the built-in config (the working directory is used).</summary>
+    public string? ConfigDirectory { get; init; }
 }

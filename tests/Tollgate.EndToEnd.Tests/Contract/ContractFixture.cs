@@ -5,24 +5,28 @@ using Tollgate.EndToEnd.Tests.Infrastructure;
 using Tollgate.Testing.Anthropic;
 using Tollgate.Testing.AzureOpenAI;
 using Tollgate.Testing.Cohere;
+using Tollgate.Testing.Gemini;
 using Tollgate.Testing.Mistral;
 using Tollgate.Testing.OpenAI;
 
 namespace Tollgate.EndToEnd.Tests.Contract;
 
 /// <summary>Every fake upstream, and one Tollgate in front of all of them, for the surface x provider contract.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "IAsyncLifetime.DisposeAsync disposes the key.")]
 public sealed class ContractFixture : IAsyncLifetime
 {
     private const string MasterKey = "sk-contract-master";
     private const string UpstreamKey = "sk-upstream-test";
     private readonly List<IAsyncDisposable> _fakes = [];
+    private readonly FakeServiceAccountKey _googleKey = new();
     private TollgateTestServer? _server;
+    private string? _directory;
 
     /// <summary>The azure-openai, mistral and cohere types, and one OpenAI-compatible preset (groq) against the OpenAI fake.</summary>
     public static IReadOnlyList<string> CompatTargetNames { get; } = ["azure-openai", "mistral", "cohere", "groq"];
 
     /// <summary>The provider types under contract, by name.</summary>
-    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated", .. CompatTargetNames];
+    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated", "gemini", "vertex", .. CompatTargetNames];
 
     public IReadOnlyDictionary<string, ContractTarget> Targets { get; private set; } = new Dictionary<string, ContractTarget>();
 
@@ -39,6 +43,13 @@ public sealed class ContractFixture : IAsyncLifetime
         _fakes.Add(openai);
         var anthropic = await FakeAnthropicUpstream.StartAsync();
         _fakes.Add(anthropic);
+        var google = await FakeGeminiUpstream.StartAsync();
+        _fakes.Add(google);
+        var googleTokens = await FakeGoogleTokenEndpoint.StartAsync(_googleKey);
+        _fakes.Add(googleTokens);
+        google.TokenEndpoint = googleTokens;
+        _directory = Directory.CreateTempSubdirectory("tollgate-contract-").FullName;
+        _googleKey.WriteTo(Path.Combine(_directory, "sa.json"), googleTokens.TokenUrl);
 
         // Step 2: one target per provider type.
         var targets = new List<ContractTarget>
@@ -56,6 +67,16 @@ public sealed class ContractFixture : IAsyncLifetime
                 "  c-simulated-429: { type: simulated, error_rate: 1, error_status: 429 }\n",
                 "  c-simulated: { deployments: [ { provider: c-simulated, model: echo } ] }\n" +
                 "  c-simulated-429: { deployments: [ { provider: c-simulated-429, model: echo } ] }\n")),
+
+            // gemini-3 models refuse a tool-call history whose signatures did not survive the client's round trip.
+            new("gemini", "c-gemini", "c-gemini-429", new(
+                $"  c-gemini: {{ type: gemini, api_key: {google.ApiKey}, base_url: {google.BaseUrl} }}\n",
+                "  c-gemini: { deployments: [ { provider: c-gemini, model: gemini-3-flash } ] }\n" +
+                "  c-gemini-429: { deployments: [ { provider: c-gemini, model: gemini-429 } ] }\n")),
+            new("vertex", "c-vertex", "c-vertex-429", new(
+                $"  c-vertex: {{ type: vertex, project: my-project, location: us-central1, credentials_file: sa.json, token_url: {googleTokens.TokenUrl}, base_url: {google.BaseUrl} }}\n",
+                "  c-vertex: { deployments: [ { provider: c-vertex, model: gemini-3-flash } ] }\n" +
+                "  c-vertex-429: { deployments: [ { provider: c-vertex, model: gemini-429 } ] }\n")),
         };
         var azure = await FakeAzureOpenAIUpstream.StartAsync();
         _fakes.Add(azure);
@@ -86,7 +107,7 @@ public sealed class ContractFixture : IAsyncLifetime
 
         // Step 3: Tollgate with all of them.
         var yaml = $"server:\n  master_key: {MasterKey}\nproviders:\n{string.Concat(targets.Select(t => t.Yaml.Providers))}models:\n{string.Concat(targets.Select(t => t.Yaml.Models))}";
-        _server = await TollgateTestServer.StartAsync(yaml, MasterKey);
+        _server = await TollgateTestServer.StartAsync(yaml, MasterKey, _directory);
         Http = GatewayFixture.CreateHttpClient(Server.BaseUrl, MasterKey);
     }
 
@@ -101,6 +122,12 @@ public sealed class ContractFixture : IAsyncLifetime
         foreach (var fake in _fakes)
         {
             await fake.DisposeAsync();
+        }
+
+        _googleKey.Dispose();
+        if (_directory is not null)
+        {
+            Directory.Delete(_directory, recursive: true);
         }
     }
 }
