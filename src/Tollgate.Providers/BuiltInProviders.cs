@@ -1,8 +1,12 @@
 using Tollgate.Core.Providers;
 using Tollgate.Providers.Anthropic;
+using Tollgate.Providers.AzureOpenAI;
 using Tollgate.Providers.Bedrock;
+using Tollgate.Providers.Cohere;
 using Tollgate.Providers.Gemini;
+using Tollgate.Providers.Mistral;
 using Tollgate.Providers.OpenAI;
+using Tollgate.Providers.Presets;
 using Tollgate.Providers.Simulated;
 
 namespace Tollgate.Providers;
@@ -19,5 +23,9 @@ public static class BuiltInProviders
         new GeminiChatProviderFactory(),
         new VertexChatProviderFactory(),
         new BedrockChatProviderFactory(),
+        new AzureOpenAIChatProviderFactory(),
+        new MistralChatProviderFactory(),
+        new CohereChatProviderFactory(),
+        .. OpenAICompatibleChatProviderFactory.CreateAll(),
     ];
 }

@@ -35,6 +35,9 @@ public sealed partial class GatewayState
         _logger = loggerFactory.CreateLogger<GatewayState>();
     }
 
+    /// <summary>What providers read environment variables through (their key fallbacks); the process environment by default.</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+
     /// <summary>The snapshot in force.</summary>
     public GatewaySnapshot Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("No config has been applied yet.");
 
@@ -65,6 +68,7 @@ public sealed partial class GatewayState
                 var factory = _registry.Get(providerConfig.Type);
                 var context = new ProviderContext(_httpClients.Create(providerConfig), _time, _random, _loggerFactory)
                 {
+                    GetEnvironmentVariable = GetEnvironmentVariable,
                     ConfigDirectory = config.SourcePath is { } sourcePath ? Path.GetDirectoryName(sourcePath) : null,
                 };
                 providers[name] = factory.Create(providerConfig, context);

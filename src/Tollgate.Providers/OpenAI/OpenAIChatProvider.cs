@@ -41,7 +41,9 @@ public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChat
     }
 
     /// <inheritdoc/>
-    public ProviderCapabilities Capabilities { get; } = new()
+    public ProviderCapabilities Capabilities => _options.Capabilities ?? OpenAICapabilities;
+
+    private static ProviderCapabilities OpenAICapabilities { get; } = new()
     {
         NativeFormat = WireFormat.OpenAI,
         Vision = true,
@@ -62,7 +64,10 @@ public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChat
     /// <inheritdoc/>
     public Task<UpstreamResponse> SendAsync(PassthroughRequest request, CancellationToken cancellationToken)
     {
-        var message = CreateMessage(request.Operation == ApiOperation.Embeddings ? _embeddingsUrl : _chatUrl, new ReadOnlyMemoryContent(request.Body), request.Stream);
+        var url = _options.ResolveUrl is { } resolve
+            ? resolve(request.Operation, request.Body)
+            : request.Operation == ApiOperation.Embeddings ? _embeddingsUrl : _chatUrl;
+        var message = CreateMessage(url, new ReadOnlyMemoryContent(request.Body), request.Stream);
         return UpstreamHttp.SendAsync(_context.HttpClient, message, _options.Timeouts, _context.Time, cancellationToken);
     }
 
@@ -75,7 +80,7 @@ public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChat
         var bytes = await UpstreamHttp.ReadBodyAsync(response, cancellationToken);
         if (response.StatusCode is < 200 or > 299)
         {
-            throw OpenAIErrorMapper.ToException(response.StatusCode, bytes, response.RelayedHeaders, _context.Time);
+            throw MapError(response.StatusCode, bytes, response.RelayedHeaders);
         }
 
         return OpenAIResponseMapper.Parse(bytes, _context.Time);
@@ -90,7 +95,7 @@ public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChat
         if (response.StatusCode is < 200 or > 299)
         {
             var bytes = await UpstreamHttp.ReadBodyAsync(response, cancellationToken);
-            throw OpenAIErrorMapper.ToException(response.StatusCode, bytes, response.RelayedHeaders, _context.Time);
+            throw MapError(response.StatusCode, bytes, response.RelayedHeaders);
         }
 
         await using var reader = new SseReader(response.Body);
@@ -110,7 +115,7 @@ public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChat
 
             if (reader.EventName.SequenceEqual("error"u8) || IsErrorObject(data))
             {
-                throw OpenAIErrorMapper.ToException(502, data, response.RelayedHeaders, _context.Time);
+                throw MapError(502, data, response.RelayedHeaders);
             }
 
             updates.Clear();
@@ -135,17 +140,20 @@ public sealed partial class OpenAIChatProvider : IChatProvider, IPassthroughChat
         var bytes = await UpstreamHttp.ReadBodyAsync(response, cancellationToken);
         if (response.StatusCode is < 200 or > 299)
         {
-            throw OpenAIErrorMapper.ToException(response.StatusCode, bytes, response.RelayedHeaders, _context.Time);
+            throw MapError(response.StatusCode, bytes, response.RelayedHeaders);
         }
 
         return OpenAIEmbeddingMapper.ParseResponse(bytes);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"openai provider '{_name}' at {_options.BaseUrl}";
+    public override string ToString() => $"{_options.TypeName} provider '{_name}' at {_options.BaseUrl}";
 
     private static bool IsErrorObject(ReadOnlySpan<byte> data) =>
         data.Length > 9 && data[0] == (byte)'{' && data[..Math.Min(data.Length, 16)].IndexOf("\"error\""u8) >= 0;
+
+    private ProviderException MapError(int status, ReadOnlySpan<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers) =>
+        _options.MapError is { } map ? map(status, body, headers, _context.Time) : OpenAIErrorMapper.ToException(status, body, headers, _context.Time);
 
     private ReadOnlyMemory<byte> Serialize(ChatRequest request)
     {

@@ -38,6 +38,21 @@ public sealed record OpenAIProviderOptions
     /// <summary>The upstream timeouts.</summary>
     public UpstreamTimeouts Timeouts { get; init; } = UpstreamTimeouts.Default;
 
+    /// <summary>The config <c>type:</c> this provider was made from, for messages (presets and Azure reuse this provider).</summary>
+    public string TypeName { get; init; } = "openai";
+
+    /// <summary>What the host can express, when it differs from OpenAI's own table (presets and Azure set their own).</summary>
+    public ProviderCapabilities? Capabilities { get; init; }
+
+    /// <summary>
+    /// The upstream address of one request, given the operation and its JSON body (model already rewritten), for hosts
+    /// whose URL depends on the model (Azure's deployments). <see langword="null"/>: <c>{base_url}/chat/completions</c> and <c>{base_url}/embeddings</c>.
+    /// </summary>
+    public Func<ApiOperation, ReadOnlyMemory<byte>, Uri>? ResolveUrl { get; init; }
+
+    /// <summary>Maps an error answer instead of <see cref="OpenAIErrorMapper.ToException"/> (Azure adds its content-filter details).</summary>
+    public OpenAIErrorMapping? MapError { get; init; }
+
     /// <summary>Reads the options from a config entry.</summary>
     public static OpenAIProviderOptions FromConfig(ProviderConfig config)
     {

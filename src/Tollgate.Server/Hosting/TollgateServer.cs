@@ -70,6 +70,7 @@ internal static partial class TollgateServer
 
         // Step 4
         var state = app.Services.GetRequiredService<GatewayState>();
+        state.GetEnvironmentVariable = settings.GetEnvironmentVariable;
         state.Apply(config, masterKey.Key);
         if (configPath is not null)
         {

@@ -6,7 +6,10 @@ using OpenAI.Chat;
 using Tollgate.EndToEnd.Tests.Infrastructure;
 using Tollgate.Testing.Anthropic;
 using Tollgate.Testing.Bedrock;
+using Tollgate.Testing.AzureOpenAI;
+using Tollgate.Testing.Cohere;
 using Tollgate.Testing.Gemini;
+using Tollgate.Testing.Mistral;
 using Tollgate.Testing.OpenAI;
 
 namespace Tollgate.EndToEnd.Tests.Contract;
@@ -22,8 +25,11 @@ public sealed class ContractFixture : IAsyncLifetime
     private TollgateTestServer? _server;
     private string? _directory;
 
+    /// <summary>The azure-openai, mistral and cohere types, and one OpenAI-compatible preset (groq) against the OpenAI fake.</summary>
+    public static IReadOnlyList<string> CompatTargetNames { get; } = ["azure-openai", "mistral", "cohere", "groq"];
+
     /// <summary>The provider types under contract, by name.</summary>
-    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated", "gemini", "vertex", "bedrock"];
+    public static IReadOnlyList<string> TargetNames { get; } = ["openai", "anthropic", "simulated", "gemini", "vertex", "bedrock", .. CompatTargetNames];
 
     public IReadOnlyDictionary<string, ContractTarget> Targets { get; private set; } = new Dictionary<string, ContractTarget>();
 
@@ -83,6 +89,31 @@ public sealed class ContractFixture : IAsyncLifetime
                 "  c-bedrock: { deployments: [ { provider: c-bedrock, model: \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\" } ] }\n" +
                 "  c-bedrock-429: { deployments: [ { provider: c-bedrock, model: bedrock-429 } ] }\n")),
         };
+        var azure = await FakeAzureOpenAIUpstream.StartAsync();
+        _fakes.Add(azure);
+        var mistral = await FakeMistralUpstream.StartAsync();
+        _fakes.Add(mistral);
+        var cohere = await FakeCohereUpstream.StartAsync();
+        _fakes.Add(cohere);
+        targets.AddRange(
+        [
+            new("azure-openai", "c-azure", "c-azure-429", new(
+                $"  c-azure: {{ type: azure-openai, base_url: {azure.BaseUrl}, api_key: azure-test-key }}\n",
+                "  c-azure: { deployments: [ { provider: c-azure, model: gpt4o-prod } ] }\n" +
+                "  c-azure-429: { deployments: [ { provider: c-azure, model: azure-429 } ] }\n")),
+            new("mistral", "c-mistral", "c-mistral-429", new(
+                $"  c-mistral: {{ type: mistral, base_url: {mistral.BaseUrl}, api_key: mistral-test-key }}\n",
+                "  c-mistral: { deployments: [ { provider: c-mistral, model: mistral-small-latest } ] }\n" +
+                "  c-mistral-429: { deployments: [ { provider: c-mistral, model: mistral-429 } ] }\n")),
+            new("cohere", "c-cohere", "c-cohere-429", new(
+                $"  c-cohere: {{ type: cohere, base_url: {cohere.BaseUrl}, api_key: cohere-test-key }}\n",
+                "  c-cohere: { deployments: [ { provider: c-cohere, model: command-a-03-2025 } ] }\n" +
+                "  c-cohere-429: { deployments: [ { provider: c-cohere, model: cohere-429 } ] }\n")),
+            new("groq", "c-groq", "c-groq-429", new(
+                $"  c-groq: {{ type: groq, base_url: {openai.BaseUrl}, api_key: {UpstreamKey} }}\n",
+                "  c-groq: { deployments: [ { provider: c-groq, model: llama-3.3-70b-versatile } ] }\n" +
+                "  c-groq-429: { deployments: [ { provider: c-groq, model: fail-429 } ] }\n")),
+        ]);
         Targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
         // Step 3: Tollgate with all of them.
