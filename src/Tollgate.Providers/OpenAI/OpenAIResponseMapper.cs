@@ -252,6 +252,17 @@ public static class OpenAIResponseMapper
         _ => FinishReason.Stop,
     };
 
+    /// <summary>The reasoning text of a message or delta: <c>reasoning_content</c>, else a string <c>reasoning</c>.</summary>
+    internal static string? ReasoningText(JsonElement messageOrDelta)
+    {
+        if (messageOrDelta.TryGetProperty("reasoning_content", out var content) && content.ValueKind == JsonValueKind.String)
+        {
+            return content.GetString();
+        }
+
+        return messageOrDelta.TryGetProperty("reasoning", out var reasoning) && reasoning.ValueKind == JsonValueKind.String ? reasoning.GetString() : null;
+    }
+
     private static ChatChoice ParseChoice(JsonElement choice)
     {
         var index = choice.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : 0;
@@ -260,8 +271,9 @@ public static class OpenAIResponseMapper
         string? refusal = null;
         if (choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
         {
-            // OpenAI-compatible hosts that reason (DeepSeek, vLLM, LiteLLM) return the reasoning text beside the answer.
-            if (message.TryGetProperty("reasoning_content", out var reasoning) && reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thought)
+            // OpenAI-compatible hosts that reason return the reasoning text beside the answer: `reasoning_content`
+            // (DeepSeek, Fireworks, vLLM before 0.10, LiteLLM) or `reasoning` (Groq, Together, OpenRouter, newer vLLM).
+            if (ReasoningText(message) is { Length: > 0 } thought)
             {
                 parts.Add(new ThinkingPart(thought));
             }

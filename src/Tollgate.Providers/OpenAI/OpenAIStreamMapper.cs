@@ -168,9 +168,9 @@ public static class OpenAIStreamMapper
                 text = c.GetString();
             }
 
-            if (delta.TryGetProperty("reasoning_content", out var rc) && rc.ValueKind == JsonValueKind.String)
+            if (OpenAIResponseMapper.ReasoningText(delta) is { } reasoningText)
             {
-                thinking = rc.GetString();
+                thinking = reasoningText;
             }
 
             if (delta.TryGetProperty("tool_calls", out var tc) && tc.ValueKind == JsonValueKind.Array)

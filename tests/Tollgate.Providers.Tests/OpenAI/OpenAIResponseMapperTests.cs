@@ -188,6 +188,17 @@ public sealed class OpenAIResponseMapperTests
     }
 
     [Fact]
+    public void Parse_UpstreamReasoningField_BecomesUnsignedThinkingBeforeText()
+    {
+        // Groq, Together and OpenRouter name the field "reasoning".
+        var response = OpenAIResponseMapper.Parse(
+            """{"id":"c","model":"openai/gpt-oss-120b","choices":[{"index":0,"message":{"role":"assistant","reasoning":"Check units.","content":"42 km."},"finish_reason":"stop"}]}"""u8,
+            new FakeTimeProvider(Now));
+
+        Assert.Equal(new ContentPart[] { new ThinkingPart("Check units."), new TextPart("42 km.") }, response.Choices[0].Message.Parts);
+    }
+
+    [Fact]
     public void ParseThenWrite_DocumentedCompletion_KeepsTheFieldsClientsRead()
     {
         var response = OpenAIResponseMapper.Parse(OpenAIFixtures.ReadBytes("response_text.json"), new FakeTimeProvider(Now));

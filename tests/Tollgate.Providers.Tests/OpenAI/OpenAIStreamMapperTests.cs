@@ -181,6 +181,18 @@ public sealed class OpenAIStreamMapperTests
     }
 
     [Fact]
+    public void Parse_UpstreamReasoningDelta_BecomesThinkingDelta()
+    {
+        var updates = new List<ChatStreamUpdate>();
+
+        OpenAIStreamMapper.Parse(
+            """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"reasoning":"Hmm"},"finish_reason":null}]}"""u8,
+            updates);
+
+        Assert.Equal("Hmm", Assert.Single(updates).ThinkingDelta);
+    }
+
+    [Fact]
     public void Write_UsageUpdate_WritesEmptyChoicesAndUsage()
     {
         var update = new ChatStreamUpdate { Usage = new ChatUsage { InputTokens = 9, OutputTokens = 2, CachedInputTokens = 1, ReasoningTokens = 0 } };
