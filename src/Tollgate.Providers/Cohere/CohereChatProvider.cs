@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -16,9 +15,6 @@ namespace Tollgate.Providers.Cohere;
 /// </summary>
 public sealed class CohereChatProvider : IChatProvider
 {
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
-
     private readonly CohereProviderOptions _options;
     private readonly ProviderContext _context;
     private readonly AuthenticationHeaderValue _authorization;
@@ -134,29 +130,9 @@ public sealed class CohereChatProvider : IChatProvider
         Usage = update.Usage,
     };
 
-    private static ReadOnlyMemory<byte> Serialize(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
+    private static ReadOnlyMemory<byte> Serialize(Action<Utf8JsonWriter> write) => JsonUpstreamRequest.Serialize(write);
 
-        return buffer.WrittenMemory;
-    }
-
-    private Task<UpstreamResponse> SendAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
-    {
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = JsonContentType;
-        var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        message.Headers.Authorization = _authorization;
-        message.Headers.Accept.Add(stream ? EventStream : new MediaTypeWithQualityHeaderValue("application/json"));
-        foreach (var (name, value) in _options.Headers)
-        {
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        return UpstreamHttp.SendAsync(_context.HttpClient, message, _options.Timeouts, _context.Time, cancellationToken);
-    }
+    private Task<UpstreamResponse> SendAsync(Uri url, ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken) =>
+        UpstreamHttp.SendAsync(
+            _context.HttpClient, JsonUpstreamRequest.Create(url, body, stream, _authorization, _options.Headers), _options.Timeouts, _context.Time, cancellationToken);
 }
