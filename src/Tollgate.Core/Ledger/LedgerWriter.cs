@@ -52,6 +52,7 @@ public sealed partial class LedgerWriter : BackgroundService, ILedgerSink
     private long _storeFailures;
     private long _lost;
     private long _unreadable;
+    private int _loopStarted;
 
     /// <summary>Creates the writer; it starts storing when the host starts it.</summary>
     public LedgerWriter(IUsageLedger ledger, LedgerWriterOptions options, TimeProvider time, ILogger<LedgerWriter> logger)
@@ -133,6 +134,15 @@ public sealed partial class LedgerWriter : BackgroundService, ILedgerSink
             await base.StopAsync(cancellationToken);
         }
 
+        // Step 3: a host that stops before the loop ever ran (BackgroundService may skip ExecuteAsync once stopping
+        // is requested) still gets everything stored or spilled: run the loop here; the queue is complete, so it ends.
+        if (Interlocked.CompareExchange(ref _loopStarted, 1, 0) == 0)
+        {
+            using var abortAtDeadline = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
+            await RunAsync(CancellationToken.None);
+            return;
+        }
+
         if (ExecuteTask is { IsCompleted: false } loop)
         {
             _abort.Cancel();
@@ -160,7 +170,14 @@ public sealed partial class LedgerWriter : BackgroundService, ILedgerSink
     {
         // The store works synchronously (SQLite): leave the host's start-up thread before touching it.
         await Task.Yield();
+        if (Interlocked.CompareExchange(ref _loopStarted, 1, 0) == 0)
+        {
+            await RunAsync(stoppingToken);
+        }
+    }
 
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var reader = _channel.Reader;
         var failures = 0;
         var nextAttempt = _time.GetUtcNow();
