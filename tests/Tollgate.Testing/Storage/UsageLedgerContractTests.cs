@@ -166,8 +166,15 @@ public abstract class UsageLedgerContractTests
         var team1 = Assert.Single(rows, r => r.Group == "team_1");
         Assert.Equal(new SpendRow
         {
-            Group = "team_1", Requests = 3, Errors = 1, InputTokens = 300, CachedInputTokens = 120, CacheWriteTokens = 30,
-            OutputTokens = 60, ReasoningTokens = 15, CostNanoDollars = 7,
+            Group = "team_1",
+            Requests = 3,
+            Errors = 1,
+            InputTokens = 300,
+            CachedInputTokens = 120,
+            CacheWriteTokens = 30,
+            OutputTokens = 60,
+            ReasoningTokens = 15,
+            CostNanoDollars = 7,
         }, team1);
     }
 
