@@ -136,7 +136,7 @@ public sealed class PromptTokenEstimatorTests
     {
         var estimate = _estimator.EstimateOpenAIChat("""{"messages":[{"content":"abc" """u8, "gpt-4o");
 
-        Assert.Equal(10, estimate.PromptTokens); // 29 bytes / 3, rounded up
+        Assert.Equal(10, estimate.PromptTokens); // 30 bytes / 3
     }
 
     [Fact]
