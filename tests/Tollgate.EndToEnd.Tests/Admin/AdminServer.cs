@@ -15,6 +15,8 @@ namespace Tollgate.EndToEnd.Tests.Admin;
 internal sealed class AdminServer : IAsyncDisposable
 {
     public const string Config = """
+        server:
+          master_key: sk-test-master
         providers:
           sim:
             type: simulated
