@@ -20,4 +20,10 @@ internal sealed record ServeSettings(string? ConfigPath, string Urls)
 
     /// <summary>The minimum log level (Information by default; tests turn it down).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>
+    /// Runs after the server's own registrations, so it can add or replace services: the store implementations
+    /// (IKeyStore, ITeamStore, IAuditLog, IUsageLedger, IBudgetReader) and fakes in tests.
+    /// </summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }

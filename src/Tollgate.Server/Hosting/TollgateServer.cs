@@ -9,6 +9,7 @@ using Tollgate.Core.Providers;
 using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints;
+using Tollgate.Server.Endpoints.Admin;
 using Tollgate.Server.Endpoints.Anthropic;
 using Tollgate.Server.Endpoints.Health;
 using Tollgate.Server.Endpoints.OpenAI;
@@ -56,12 +57,14 @@ internal static partial class TollgateServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         AddServices(builder.Services, registry);
+        settings.ConfigureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapHealthEndpoints();
         app.MapOpenAIEndpoints();
         app.MapAnthropicEndpoints();
+        app.MapAdminEndpoints();
         app.MapFallback((HttpContext http) =>
         {
             var unknown = new Core.Errors.GatewayException(404, "invalid_request_error", $"Unknown request URL: {http.Request.Method} {http.Request.Path}.", "unknown_url");
@@ -125,7 +128,10 @@ internal static partial class TollgateServer
         services.AddSingleton<ConfigWatcherHolder>();
 
         // Pipeline stages.
-        services.AddSingleton<IRequestAuthenticator, MasterKeyAuthenticator>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddHostedService<AccountDirectoryLoader>();
+        services.AddSingleton<VirtualKeyAuthenticator>();
+        services.AddSingleton<IRequestAuthenticator>(sp => sp.GetRequiredService<VirtualKeyAuthenticator>());
         services.AddSingleton<AuthenticationHandler>();
         services.AddSingleton<UsageChannel>();
         services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<UsageChannel>());
@@ -140,6 +146,12 @@ internal static partial class TollgateServer
         services.AddSingleton<ModelsEndpoints>();
         services.AddSingleton<MessagesEndpoint>();
         services.AddSingleton<CountTokensEndpoint>();
+        services.AddSingleton<AdminCallRunner>();
+        services.AddSingleton<KeyAdminEndpoints>();
+        services.AddSingleton<TeamAdminEndpoints>();
+        services.AddSingleton<UserAdminEndpoints>();
+        services.AddSingleton<AuditAdminEndpoints>();
+        services.AddSingleton<SpendAdminEndpoints>();
     }
 
     private static void ApplyReload(GatewayState state, TollgateConfig config, ServeSettings settings, ILogger logger)

@@ -42,17 +42,19 @@ internal sealed class TollgateTestServer : IAsyncDisposable
     /// <param name="masterKey">The key clients present; <see langword="null"/> reads the generated <c>.tollgate/master.key</c>.</param>
     /// <param name="workingDirectory">Reuse a directory (a restart); <see langword="null"/> makes a fresh one that dispose deletes.</param>
     /// <param name="environment">The server's environment variables; none by default.</param>
+    /// <param name="configureServices">Adds or replaces services after the server's own (stores, fakes).</param>
     public static async Task<TollgateTestServer> StartAsync(
         string yaml,
         string? masterKey = "sk-test-master",
         string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var owns = workingDirectory is null;
         var directory = workingDirectory ?? Directory.CreateTempSubdirectory("tollgate-e2e-").FullName;
         var configPath = Path.Combine(directory, "tollgate.yaml");
         await File.WriteAllTextAsync(configPath, yaml).WaitAsync(TestTimeouts.Default);
-        var app = TollgateServer.Build(CreateSettings(configPath, directory, environment));
+        var app = TollgateServer.Build(CreateSettings(configPath, directory, environment) with { ConfigureServices = configureServices });
         try
         {
             using var cts = new CancellationTokenSource(TestTimeouts.Default);
