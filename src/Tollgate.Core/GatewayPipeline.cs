@@ -1,4 +1,5 @@
 using Tollgate.Core.Keys;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Core.Routing;
@@ -11,8 +12,10 @@ namespace Tollgate.Core;
 /// Step 2: metering wraps everything after it, so refused and failed calls are recorded too.
 /// Step 3: the client surface reads and validates the request body (413, 400), which names the model.
 /// Step 4: routing resolves the model name (404 for unknown names, before any upstream call).
+/// Step 5: limits: model access (403), rate limits and budgets (429), priced by the routed deployment; it settles
+/// what it reserved when the rest has run.
 /// Then the surface's terminal step calls the provider and writes the answer.
-/// Limits, budgets, guardrails and caching slot in between steps 3 and 4.
+/// Guardrails and caching slot in after step 5.
 /// </remarks>
 public static class GatewayPipeline
 {
@@ -23,5 +26,6 @@ public static class GatewayPipeline
             .UseMetering()
             .UseRequestReader(readRequest)
             .UseRouting()
+            .UseLimits()
             .Build(terminal);
 }

@@ -20,15 +20,17 @@ internal sealed partial class ConfigReader(
     Func<string, string?> getEnvironmentVariable,
     IReadOnlyDictionary<long, List<Scalar>> duplicates)
 {
-    private static readonly string[] RootKeys = ["server", "providers", "models"];
+    private static readonly string[] RootKeys = ["server", "providers", "models", "storage", "pricing"];
     private static readonly string[] ServerKeys = ["master_key", "max_request_body_bytes", "data_dir"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "timeouts"];
     private static readonly string[] TimeoutKeys = ["connect", "first_byte", "idle", "total"];
-    private static readonly string[] ModelKeys = ["deployments"];
+    private static readonly string[] ModelKeys = ["deployments", "limits"];
     private static readonly string[] DeploymentKeys = ["provider", "model"];
 
     private readonly List<ConfigError> _errors = [];
     private readonly HashSet<string> _providerNames = new(StringComparer.Ordinal);
+    private StorageConfig _storage = new();
+    private IReadOnlyList<Pricing.PriceOverride> _priceOverrides = [];
 
     /// <summary>The errors found, in file order.</summary>
     public IReadOnlyList<ConfigError> Errors =>
@@ -46,6 +48,8 @@ internal sealed partial class ConfigReader(
             if (root is YamlMappingNode map)
             {
                 YamlNode? modelsNode = null;
+                YamlNode? pricingNode = null;
+                var storage = new StorageConfig();
                 foreach (var (key, keyNode, value) in Entries(map, string.Empty))
                 {
                     switch (key)
@@ -59,6 +63,12 @@ internal sealed partial class ConfigReader(
                         case "models":
                             modelsNode = value;
                             break;
+                        case "storage":
+                            storage = ReadStorage(value, key);
+                            break;
+                        case "pricing":
+                            pricingNode = value;
+                            break;
                         default:
                             UnknownKey(string.Empty, keyNode, key, RootKeys);
                             break;
@@ -70,6 +80,13 @@ internal sealed partial class ConfigReader(
                 {
                     models = ReadModels(modelsNode, "models");
                 }
+
+                // Price overrides may name providers too.
+                _storage = storage;
+                if (pricingNode is not null)
+                {
+                    _priceOverrides = ReadPricing(pricingNode, "pricing");
+                }
             }
             else
             {
@@ -79,7 +96,7 @@ internal sealed partial class ConfigReader(
 
         return _errors.Count > 0
             ? null
-            : new TollgateConfig { Server = server, Providers = providers, Models = models, SourcePath = sourcePath };
+            : new TollgateConfig { Server = server, Providers = providers, Models = models, Storage = _storage, PriceOverrides = _priceOverrides, SourcePath = sourcePath };
     }
 
     /// <summary>Records an error that has no node, such as a second YAML document.</summary>
@@ -370,6 +387,7 @@ internal sealed partial class ConfigReader(
         }
 
         List<DeploymentConfig>? deployments = null;
+        var limits = Accounts.LimitSpec.None;
         var seen = false;
         foreach (var (key, keyNode, value) in Entries(map, path))
         {
@@ -377,6 +395,10 @@ internal sealed partial class ConfigReader(
             {
                 seen = true;
                 deployments = ReadDeployments(value, Join(path, key));
+            }
+            else if (key == "limits")
+            {
+                limits = ReadLimits(value, Join(path, key));
             }
             else
             {
@@ -389,7 +411,7 @@ internal sealed partial class ConfigReader(
             Error(path, map.Start, "missing required key 'deployments'");
         }
 
-        return deployments is null ? null : new ModelConfig { Name = name, Deployments = deployments };
+        return deployments is null ? null : new ModelConfig { Name = name, Deployments = deployments, Limits = limits };
     }
 
     private List<DeploymentConfig>? ReadDeployments(YamlNode node, string path)

@@ -8,4 +8,7 @@ public sealed record ModelConfig
 
     /// <summary><c>deployments</c>: where the model is served, in priority order. At least one.</summary>
     public required IReadOnlyList<DeploymentConfig> Deployments { get; init; }
+
+    /// <summary><c>limits</c>: rate limits on this model name across all callers (<c>rpm</c>, <c>tpm</c>, <c>max_parallel</c>).</summary>
+    public Accounts.LimitSpec Limits { get; init; } = Accounts.LimitSpec.None;
 }

@@ -12,6 +12,12 @@ public sealed record TollgateConfig
     /// <summary>The <c>models:</c> section, by the model name clients send.</summary>
     public required IReadOnlyDictionary<string, ModelConfig> Models { get; init; }
 
+    /// <summary><c>storage</c>: where durable state lives.</summary>
+    public StorageConfig Storage { get; init; } = new();
+
+    /// <summary><c>pricing.overrides</c>: negotiated or missing prices, applied over the shipped catalog.</summary>
+    public IReadOnlyList<Pricing.PriceOverride> PriceOverrides { get; init; } = [];
+
     /// <summary>The file it came from; <see langword="null"/> for the built-in default.</summary>
     public string? SourcePath { get; init; }
 }

@@ -28,6 +28,9 @@ public sealed class GatewayException : Exception
     /// <summary>The request field at fault.</summary>
     public string? Param { get; }
 
+    /// <summary>Extra response headers to send with the error (rate-limit state, Retry-After), in the caller's API's names.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>400 for a malformed or invalid request field.</summary>
     public static GatewayException InvalidRequest(string message, string? param = null, string? code = null) =>
         new(400, "invalid_request_error", message, code, param);

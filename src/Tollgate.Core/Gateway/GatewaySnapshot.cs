@@ -26,4 +26,7 @@ public sealed class GatewaySnapshot
 
     /// <summary>1 for the config loaded at start, then one more per applied reload.</summary>
     public long Version { get; }
+
+    /// <summary>The price catalog with the config's overrides applied.</summary>
+    public Pricing.PriceCatalog Prices { get; init; } = Pricing.PriceCatalog.Default;
 }

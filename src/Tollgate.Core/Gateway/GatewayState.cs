@@ -75,7 +75,8 @@ public sealed partial class GatewayState
             }
 
             var digest = SHA256.HashData(Encoding.UTF8.GetBytes(masterKey));
-            var snapshot = new GatewaySnapshot(config, providers, digest, (previous?.Version ?? 0) + 1);
+            var prices = config.PriceOverrides.Count == 0 ? Pricing.PriceCatalog.Default : Pricing.PriceCatalog.Default.WithOverrides(config.PriceOverrides);
+            var snapshot = new GatewaySnapshot(config, providers, digest, (previous?.Version ?? 0) + 1) { Prices = prices };
             Volatile.Write(ref _current, snapshot);
             LogApplied(_logger, snapshot.Version, config.Providers.Count, config.Models.Count);
             return snapshot;

@@ -59,4 +59,16 @@ public sealed class GatewayContext
 
     /// <summary>The error type, for failed requests.</summary>
     public string? ErrorType { get; set; }
+
+    /// <summary>The request body as the client sent it; set by the surface's read step, valid until the request ends.</summary>
+    public ReadOnlyMemory<byte> RequestBody { get; set; }
+
+    /// <summary>The limits stage's admission, settled when the request ends; <see langword="null"/> before that stage.</summary>
+    public Limits.AdmissionTicket? Admission { get; set; }
+
+    /// <summary>What the limits stage reserved for this request, when it needed a reservation.</summary>
+    public Limits.Reservation? Reservation { get; set; }
+
+    /// <summary>The request's cost once <see cref="Usage"/> is final, cached by <see cref="Metering.RequestPricing"/>.</summary>
+    internal Pricing.RequestCost? Cost { get; set; }
 }

@@ -3,12 +3,16 @@ using Microsoft.Extensions.Options;
 using Tollgate.Core.Configuration;
 using Tollgate.Core.Gateway;
 using Tollgate.Core.Http;
+using Tollgate.Core.Budgets;
 using Tollgate.Core.Keys;
+using Tollgate.Core.Ledger;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Metering;
 using Tollgate.Core.Providers;
 using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints;
+using Tollgate.Storage.Sqlite;
 using Tollgate.Server.Endpoints.Admin;
 using Tollgate.Server.Endpoints.Anthropic;
 using Tollgate.Server.Endpoints.Health;
@@ -57,6 +61,7 @@ internal static partial class TollgateServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         AddServices(builder.Services, registry);
+        AddStorage(builder.Services, config, settings);
         settings.ConfigureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -139,6 +144,12 @@ internal static partial class TollgateServer
         services.AddHostedService<UsageAggregator>();
         services.AddSingleton<MeteringHandler>();
         services.AddSingleton<RoutingHandler>();
+        services.AddSingleton<InMemoryLimitCounters>();
+        services.AddSingleton<ILimitCounters>(sp => sp.GetRequiredService<InMemoryLimitCounters>());
+        services.AddSingleton<IBudgetReader>(sp => sp.GetRequiredService<InMemoryLimitCounters>());
+        services.AddSingleton<LimitAdmission>();
+        services.AddSingleton(new ReservationCalculator());
+        services.AddSingleton<LimitsHandler>();
 
         // Endpoints.
         services.AddSingleton<ChatCompletionsEndpoint>();
@@ -152,6 +163,24 @@ internal static partial class TollgateServer
         services.AddSingleton<UserAdminEndpoints>();
         services.AddSingleton<AuditAdminEndpoints>();
         services.AddSingleton<SpendAdminEndpoints>();
+    }
+
+    /// <summary>
+    /// SQLite (<c>storage.sqlite</c>, else <c>tollgate.db</c> in the data directory) for keys, teams, the audit log and
+    /// the ledger; the ledger writer spills to <c>spill/</c> in the data directory when the database is unavailable.
+    /// Read at start only: a reload that changes <c>storage</c> takes effect at the next start.
+    /// </summary>
+    private static void AddStorage(IServiceCollection services, TollgateConfig config, ServeSettings settings)
+    {
+        var dataDirectory = MasterKeyResolver.DataDirectory(config, settings.WorkingDirectory);
+        var configDirectory = config.SourcePath is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : settings.WorkingDirectory;
+        var databasePath = config.Storage.SqlitePath is { } path
+            ? Path.GetFullPath(path, configDirectory)
+            : Path.Combine(dataDirectory, StorageConfig.DefaultSqliteFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        services.AddSqliteStorage(databasePath);
+        services.AddLedgerWriter(new LedgerWriterOptions { SpillDirectory = Path.Combine(dataDirectory, "spill") });
+        services.AddHostedService<BudgetSeeding>();
     }
 
     private static void ApplyReload(GatewayState state, TollgateConfig config, ServeSettings settings, ILogger logger)

@@ -28,7 +28,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task KeyLifecycle_CreateListShowUpdateRotateRevoke_SecretOnlyInCreateAndRotate()
     {
         var team = await _server.CreateTeamAsync("red");
-        var created = await _server.CreateKeyAsync("""{"name":"ci","team":"red","user":"ann@example.com","models":["demo"],"budget_usd":50.25,"budget_period":"daily","rpm":10,"tpm":1000,"max_parallel":2,"expires_at":"2099-01-01","tags":["ci"],"metadata":{"owner":"ops"}}""");
+        var created = await _server.CreateKeyAsync("""{"name":"ci","team":"red","user":"ann@example.com","models":["demo"],"budget_usd":50.25,"budget_period":"daily","rpm":10,"tpm":100000,"max_parallel":2,"expires_at":"2099-01-01","tags":["ci"],"metadata":{"owner":"ops"}}""");
         var secret = created.GetProperty("key").GetString()!;
         var id = created.GetProperty("id").GetString()!;
         Assert.StartsWith("sk-tg-", secret, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, updateStatus);
         Assert.Equal(JsonValueKind.Null, updated.GetProperty("rpm").ValueKind);
         Assert.Equal(JsonValueKind.Null, updated.GetProperty("budget_usd").ValueKind);
-        Assert.Equal(1000, updated.GetProperty("tpm").GetInt64());
+        Assert.Equal(100000, updated.GetProperty("tpm").GetInt64());
         Assert.Equal("ok", await AskAsync(secret, "ok", model: "other"));
 
         var (rotateStatus, rotated) = await _server.SendAsync(HttpMethod.Post, "admin/keys/ci/rotate", """{"grace_seconds":3600}""");

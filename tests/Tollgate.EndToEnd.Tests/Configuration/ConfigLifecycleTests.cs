@@ -96,7 +96,7 @@ public sealed class ConfigLifecycleTests : IAsyncLifetime
         await TestTimeouts.PollAsync(() => watcher.FailedReloadCount >= 1, "the refused reload of the empty file");
         Assert.Equal(0, watcher.ReloadCount);
         Assert.Equal(["demo"], await ModelIdsAsync(ModelClient(server)));
-        Assert.False(Directory.Exists(Path.Combine(_directory, ".tollgate")), "no master key was generated to replace the configured one");
+        Assert.False(File.Exists(Path.Combine(_directory, ".tollgate", "master.key")), "no master key was generated to replace the configured one");
     }
 
     private static string Config(params string[] models) => $"""

@@ -38,6 +38,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
             Exchange = exchange,
         };
 
+        UsageHeaders.Register(http, context, time);
         try
         {
             await Pipeline(context);
@@ -68,6 +69,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
         exchange.Betas = ReadBetas(http.Request.Headers["anthropic-beta"]);
         exchange.Body = await RequestBody.ReadAsync(http.Request, context.Snapshot.Config.Server.MaxRequestBodyBytes, http.RequestAborted);
         exchange.Scan = AnthropicRequestScanner.Scan(exchange.Body.Span, requireMaxTokens);
+        context.RequestBody = exchange.Body.Memory;
         context.RequestedModel = exchange.Scan.Model;
         context.Stream = exchange.Scan.Stream;
     }

@@ -45,6 +45,14 @@ internal static class AnthropicErrorWriter
             response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
+        if (exception is Core.Errors.GatewayException { Headers.Count: > 0 } gateway)
+        {
+            foreach (var (name, value) in gateway.Headers)
+            {
+                response.Headers[name] = value;
+            }
+        }
+
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {

@@ -29,6 +29,7 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
             Exchange = exchange,
         };
 
+        UsageHeaders.Register(http, context, time);
         try
         {
             await Pipeline(context);
@@ -57,6 +58,7 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
         var http = exchange.Http;
         exchange.Body = await RequestBody.ReadAsync(http.Request, context.Snapshot.Config.Server.MaxRequestBodyBytes, http.RequestAborted);
         exchange.Scan = OpenAIRequestScanner.Scan(exchange.Body.Span, requireMessages, requireInput);
+        context.RequestBody = exchange.Body.Memory;
         context.RequestedModel = exchange.Scan.Model;
         context.Stream = exchange.Scan.Stream;
     }
