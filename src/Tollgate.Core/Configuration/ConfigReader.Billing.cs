@@ -1,7 +1,7 @@
 using System.Globalization;
-using YamlDotNet.RepresentationModel;
 using Tollgate.Accounts;
 using Tollgate.Core.Pricing;
+using YamlDotNet.RepresentationModel;
 
 namespace Tollgate.Core.Configuration;
 

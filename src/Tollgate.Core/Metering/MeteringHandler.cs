@@ -1,7 +1,7 @@
 using Tollgate.Core.Errors;
 using Tollgate.Core.Ledger;
-using Tollgate.Ledger;
 using Tollgate.Core.Pipeline;
+using Tollgate.Ledger;
 using Tollgate.Providers;
 
 namespace Tollgate.Core.Metering;

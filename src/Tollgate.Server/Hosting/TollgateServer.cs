@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
+using Tollgate.Core.Budgets;
 using Tollgate.Core.Configuration;
 using Tollgate.Core.Gateway;
 using Tollgate.Core.Http;
-using Tollgate.Core.Budgets;
 using Tollgate.Core.Keys;
 using Tollgate.Core.Ledger;
 using Tollgate.Core.Limits;
@@ -12,11 +12,11 @@ using Tollgate.Core.Providers;
 using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints;
-using Tollgate.Storage.Sqlite;
 using Tollgate.Server.Endpoints.Admin;
 using Tollgate.Server.Endpoints.Anthropic;
 using Tollgate.Server.Endpoints.Health;
 using Tollgate.Server.Endpoints.OpenAI;
+using Tollgate.Storage.Sqlite;
 
 namespace Tollgate.Server.Hosting;
 
