@@ -158,7 +158,13 @@ UPSTREAM_PID=$!; PIDS+=("$UPSTREAM_PID")
 DELAYED_PID=$!; PIDS+=("$DELAYED_PID")
 taskset -c "$PROXY_CORE" nginx -p "$WORK/proxy/" -c "$WORK/proxy/nginx.conf" &
 PROXY_PID=$!; PIDS+=("$PROXY_PID")
-(cd "$WORK" && exec taskset -c "$PROXY_CORE" dotnet "$WORK/tollgate/tollgate.dll" serve \
+# Pinned to one core, the runtime multiplies its tier-up delay by 10 (TC_DelaySingleProcMultiplier): call counting
+# waits for 1 s without new tier-0 code, which a busy server rarely has, so reaching full speed took 60-90 s here
+# instead of the 30 s warm-up. DOTNET_TC_CallCountingDelayMs=0 is the setting docs/PERFORMANCE.md recommends for
+# single-CPU deployments; TOLLGATE_LOAD_RUNTIME_DEFAULTS=1 measures without it.
+TOLLGATE_ENV=(DOTNET_TC_CallCountingDelayMs=0)
+[[ "${TOLLGATE_LOAD_RUNTIME_DEFAULTS:-0}" == 1 ]] && TOLLGATE_ENV=(DOTNET_TC_CallCountingDelayMs=100)
+(cd "$WORK" && exec env "${TOLLGATE_ENV[@]}" taskset -c "$PROXY_CORE" dotnet "$WORK/tollgate/tollgate.dll" serve \
   --config "$WORK/tollgate.yaml" --urls http://127.0.0.1:18100) >"$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!; PIDS+=("$TOLLGATE_PID")
 
