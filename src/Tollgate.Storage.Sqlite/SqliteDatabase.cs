@@ -50,7 +50,9 @@ public sealed class SqliteDatabase : IDisposable
             // Microsoft.Data.Sqlite retries a busy statement until this many seconds pass; 0 would mean forever.
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)),
         }.ToString();
-        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+        // An 8 MiB page cache per connection (SQLite's default is 2 MiB) keeps the ledger's index pages in memory
+        // rather than re-read through a syscall per page on every batch.
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192;");
     }
 
     /// <summary>The database file's full path.</summary>

@@ -1,19 +1,33 @@
 namespace Tollgate.Server.Endpoints;
 
 /// <summary>
-/// Gives every response an <c>x-request-id</c>: the client's own when it sent a sane one (up to 128 visible ASCII
-/// characters), else a new one. Stored in <see cref="HttpContext.TraceIdentifier"/> for the rest of the request.
+/// Gives every request a new, unique, time-ordered id (<c>req_</c> + a version-7 UUID), sent back as
+/// <c>x-request-id</c> and stored in <see cref="HttpContext.TraceIdentifier"/>. It is the ledger's key, so it is
+/// never taken from the client: a client's retry with its own id is a new request and is billed as one. A sane id the
+/// client sends (<c>x-client-request-id</c>, or <c>x-request-id</c>; up to 128 visible ASCII characters) is echoed
+/// as <c>x-client-request-id</c>, OpenAI's convention. Time-ordered ids keep the ledger's unique index append-only.
 /// </summary>
 internal sealed class RequestIdMiddleware(RequestDelegate next)
 {
     public const string HeaderName = "x-request-id";
+    public const string ClientHeaderName = "x-client-request-id";
 
     public Task InvokeAsync(HttpContext context)
     {
-        var incoming = context.Request.Headers[HeaderName];
-        var id = incoming.Count == 1 && IsSane(incoming[0]) ? incoming[0]! : "req_" + Guid.NewGuid().ToString("N");
+        var id = "req_" + Guid.CreateVersion7().ToString("N");
         context.TraceIdentifier = id;
         context.Response.Headers[HeaderName] = id;
+        var incoming = context.Request.Headers[ClientHeaderName];
+        if (incoming.Count == 0)
+        {
+            incoming = context.Request.Headers[HeaderName];
+        }
+
+        if (incoming.Count == 1 && IsSane(incoming[0]))
+        {
+            context.Response.Headers[ClientHeaderName] = incoming[0];
+        }
+
         return next(context);
     }
 

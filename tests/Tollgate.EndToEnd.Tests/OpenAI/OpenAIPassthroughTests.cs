@@ -236,7 +236,8 @@ public sealed class OpenAIPassthroughTests(GatewayFixture gateway) : IClassFixtu
         Assert.Equal([200, 404, 500], new[] { ok, notFound, upstreamError }.Select(r => (int)r.StatusCode));
         Assert.All(ids, id => Assert.StartsWith("req_", id, StringComparison.Ordinal));
         Assert.Equal(3, ids.Distinct().Count());
-        Assert.Equal("my-trace-42", Assert.Single(echoed.Headers.GetValues("x-request-id")));
+        Assert.StartsWith("req_", Assert.Single(echoed.Headers.GetValues("x-request-id")), StringComparison.Ordinal);
+        Assert.Equal("my-trace-42", Assert.Single(echoed.Headers.GetValues("x-client-request-id")));
     }
 
     [Fact]

@@ -8,16 +8,42 @@ public sealed class RequestIdMiddlewareTests
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task InvokeAsync_SaneIncomingId_IsKeptAndEchoed()
+    public async Task InvokeAsync_SaneIncomingId_IsEchoedAsClientIdButNeverUsedAsTheRequestId()
     {
         var context = new DefaultHttpContext();
         context.Request.Headers["x-request-id"] = "client-123_ABC";
 
         var seen = await InvokeAsync(context);
 
-        Assert.Equal("client-123_ABC", seen);
-        Assert.Equal("client-123_ABC", context.TraceIdentifier);
-        Assert.Equal("client-123_ABC", context.Response.Headers["x-request-id"].ToString());
+        Assert.Matches("^req_[0-9a-f]{32}$", seen);
+        Assert.Equal(seen, context.Response.Headers["x-request-id"].ToString());
+        Assert.Equal("client-123_ABC", context.Response.Headers["x-client-request-id"].ToString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ClientRequestIdHeader_WinsOverXRequestId()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers["x-client-request-id"] = "mine";
+        context.Request.Headers["x-request-id"] = "other";
+
+        await InvokeAsync(context);
+
+        Assert.Equal("mine", context.Response.Headers["x-client-request-id"].ToString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ManyRequests_IdsAreTimeOrdered()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            ids.Add(await InvokeAsync(new DefaultHttpContext()));
+        }
+
+        // Version-7 UUIDs lead with a 48-bit millisecond timestamp: the first 12 hex digits after "req_".
+        var stamps = ids.Select(id => id.Substring(4, 12)).ToList();
+        Assert.Equal(stamps.Order(StringComparer.Ordinal), stamps);
     }
 
     [Fact]
@@ -47,15 +73,18 @@ public sealed class RequestIdMiddlewareTests
     }
 
     [Fact]
-    public async Task InvokeAsync_IdLongerThan128_IsReplacedButExactly128IsKept()
+    public async Task InvokeAsync_IdLongerThan128_IsNotEchoedButExactly128Is()
     {
         var tooLong = new DefaultHttpContext();
         tooLong.Request.Headers["x-request-id"] = new string('a', 129);
         var atLimit = new DefaultHttpContext();
         atLimit.Request.Headers["x-request-id"] = new string('a', 128);
 
-        Assert.StartsWith("req_", await InvokeAsync(tooLong), StringComparison.Ordinal);
-        Assert.Equal(new string('a', 128), await InvokeAsync(atLimit));
+        await InvokeAsync(tooLong);
+        await InvokeAsync(atLimit);
+
+        Assert.False(tooLong.Response.Headers.ContainsKey("x-client-request-id"));
+        Assert.Equal(new string('a', 128), atLimit.Response.Headers["x-client-request-id"].ToString());
     }
 
     [Fact]
