@@ -195,6 +195,25 @@ public sealed class BillingTests : IAsyncLifetime
         Assert.True(total <= 4_000_000, $"spent {total} nano-dollars of a 4,000,000 budget across a restart");
     }
 
+    [Fact]
+    public async Task SpendReport_BudgetRemoved_ShowsNoBudgetAtOnce()
+    {
+        var key = await CreateKeyAsync("""{"name":"unbudgeted","budget_usd":1,"budget_period":"daily"}""");
+        using (var http = GatewayFixture.CreateHttpClient(_server.BaseUrl, key))
+        {
+            using var response = await http.PostAsync("v1/chat/completions", Json("""{"model":"demo","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""), TestTimeouts.Token());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await _server.Services.GetRequiredService<LedgerWriter>().FlushAsync(TestTimeouts.Token());
+        var before = (await AdminAsync(HttpMethod.Get, "admin/spend?by=key")).Body.GetProperty("data").EnumerateArray().Single();
+        Assert.Equal(1m, before.GetProperty("budget_usd").GetDecimal());
+
+        Assert.Equal(HttpStatusCode.OK, (await AdminAsync(HttpMethod.Patch, "admin/keys/unbudgeted", """{"budget_usd":null}""")).Status);
+        var after = (await AdminAsync(HttpMethod.Get, "admin/spend?by=key")).Body.GetProperty("data").EnumerateArray().Single();
+        Assert.True(!after.TryGetProperty("budget_usd", out var budget) || budget.ValueKind == JsonValueKind.Null, after.GetRawText());
+    }
+
     private async Task<string> CreateKeyAsync(string json)
     {
         var (status, body) = await AdminAsync(HttpMethod.Post, "admin/keys", json);

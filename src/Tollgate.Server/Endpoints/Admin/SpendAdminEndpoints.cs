@@ -70,12 +70,21 @@ internal sealed class SpendAdminEndpoints(AdminCallRunner runner, AccountDirecto
 
         return grouping switch
         {
-            SpendGrouping.Key => (group == "master" ? "master" : accounts.GetKey(group)?.Name, budgets?.GetStatus(LimitScopeKind.Key, group)),
-            SpendGrouping.User => (accounts.GetUser(group)?.Name, budgets?.GetStatus(LimitScopeKind.User, group)),
-            SpendGrouping.Team => (accounts.GetTeam(group)?.Name, budgets?.GetStatus(LimitScopeKind.Team, group)),
+            SpendGrouping.Key => (group == "master" ? "master" : accounts.GetKey(group)?.Name, Status(LimitScopeKind.Key, group, accounts.GetKey(group)?.Budget)),
+            SpendGrouping.User => (accounts.GetUser(group)?.Name, Status(LimitScopeKind.User, group, accounts.GetUser(group)?.Budget)),
+            SpendGrouping.Team => (accounts.GetTeam(group)?.Name, Status(LimitScopeKind.Team, group, accounts.GetTeam(group)?.Budget)),
             _ => (null, null),
         };
     }
+
+    /// <summary>
+    /// The counters' status, shown only while the record still has a budget and with its current amount: the counters
+    /// learn a changed or removed budget at the owner's next request, the directory at once.
+    /// </summary>
+    private BudgetStatus? Status(LimitScopeKind kind, string id, Tollgate.Accounts.BudgetSpec? current) =>
+        current is not null && budgets?.GetStatus(kind, id) is { } status && status.Spec.Period == current.Period
+            ? status with { Spec = current }
+            : null;
 
     private static string DescribeQuery(SpendGrouping grouping, DateTimeOffset? from, DateTimeOffset? to)
     {
