@@ -73,14 +73,16 @@ internal static class AnthropicPassthroughRelay
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
-        var relay = new AnthropicSseRelay(OutputCap.For(context));
+        var cap = OutputCap.For(context);
+        var relay = new AnthropicSseRelay(cap);
         try
         {
             await relay.RelayAsync(upstream.Body, response.BodyWriter, time, cancellationToken);
         }
         finally
         {
-            context.Usage = relay.Usage ?? context.Usage;
+            // A counted stream that broke off (client gone, key revoked, upstream failure) is billed for what it relayed.
+            context.Usage = !relay.Complete && cap is not null ? cap.UsageAtCut(relay.Usage) : relay.Usage ?? context.Usage;
             context.FirstTokenTimestamp = relay.FirstEventTimestamp ?? context.FirstTokenTimestamp;
         }
     }

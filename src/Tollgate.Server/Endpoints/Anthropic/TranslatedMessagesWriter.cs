@@ -53,6 +53,7 @@ internal static class TranslatedMessagesWriter
         var writer = new AnthropicStreamWriter(hasUpdate ? updates.Current.Id ?? context.RequestId : context.RequestId, context.RequestedModel);
         var buffer = new ArrayBufferWriter<byte>(1024);
         var cap = OutputCap.For(context);
+        var completed = false;
         try
         {
             // Step 2
@@ -80,9 +81,11 @@ internal static class TranslatedMessagesWriter
             // Step 3
             writer.WriteEnd(buffer);
             await SendAsync(response, buffer, cancellationToken);
+            completed = true;
         }
         catch (ProviderException ex)
         {
+            completed = true;
             context.StatusCode = ex.StatusCode;
             context.ErrorType = ex.ErrorType;
             buffer.ResetWrittenCount();
@@ -90,7 +93,8 @@ internal static class TranslatedMessagesWriter
         }
         finally
         {
-            context.Usage = writer.Usage ?? context.Usage;
+            // A counted stream that broke off (client gone, key revoked) is billed for what it wrote.
+            context.Usage = !completed && cap is not null ? cap.UsageAtCut(writer.Usage) : writer.Usage ?? context.Usage;
         }
     }
 

@@ -89,14 +89,16 @@ internal static class PassthroughRelay
         // A request that reserved tokens or money is held to its reserved output (OutputCap); the cut stream's usage
         // chunk goes to the client only when it asked for one itself.
         var clientWantsUsage = context.Exchange is OpenAIExchange { Scan: { HasStreamOptions: true, IncludeUsage: true } };
-        var relay = new SseEventRelay(OutputCap.For(context), clientWantsUsage);
+        var cap = OutputCap.For(context);
+        var relay = new SseEventRelay(cap, clientWantsUsage);
         try
         {
             await relay.RelayAsync(upstream.Body, response.BodyWriter, hideUsageChunk, time, cancellationToken);
         }
         finally
         {
-            context.Usage = relay.Usage ?? context.Usage;
+            // A counted stream that broke off (client gone, key revoked, upstream failure) is billed for what it relayed.
+            context.Usage = !relay.Complete && cap is not null ? cap.UsageAtCut(relay.Usage) : relay.Usage ?? context.Usage;
             context.FirstTokenTimestamp = relay.FirstEventTimestamp ?? context.FirstTokenTimestamp;
         }
     }

@@ -58,6 +58,7 @@ internal static class TranslatedChatWriter
         var buffer = new ArrayBufferWriter<byte>(512);
         var cap = OutputCap.For(context);
         var openChoices = new List<int>(1);
+        var completed = false;
         try
         {
             // Step 2
@@ -108,12 +109,22 @@ internal static class TranslatedChatWriter
             // Step 3
             await response.Body.WriteAsync("data: [DONE]\n\n"u8.ToArray(), cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
+            completed = true;
         }
         catch (ProviderException ex)
         {
+            completed = true;
             context.StatusCode = ex.StatusCode;
             context.ErrorType = ex.ErrorType;
             await OpenAIErrorWriter.WriteStreamEventAsync(http, ex, cancellationToken);
+        }
+        finally
+        {
+            // A counted stream that broke off (client gone, key revoked) is billed for what it wrote.
+            if (!completed && cap is not null)
+            {
+                context.Usage = cap.UsageAtCut(context.Usage);
+            }
         }
     }
 
