@@ -143,10 +143,13 @@ public sealed class StreamOutputCapTests : IAsyncLifetime
         Assert.Equal(3, record.OutputTokens);
     }
 
-    [Fact]
-    public async Task Passthrough_ClientLeavesMidStream_IsBilledForWhatWasRelayed()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Passthrough_ClientLeavesMidStream_IsBilledForWhatWasRelayed(bool budgeted)
     {
-        var key = await CreateBudgetedKeyAsync("leaver");
+        // A budgeted key's stream is counted by the capped relay; the master key's by the fast path.
+        var key = budgeted ? await CreateBudgetedKeyAsync("leaver") : _server.MasterKey;
         string requestId;
         using (var http = GatewayFixture.CreateHttpClient(_server.BaseUrl, key))
         using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Json("""{"model":"slow","stream":true,"messages":[{"role":"user","content":"hello there"}]}""") })

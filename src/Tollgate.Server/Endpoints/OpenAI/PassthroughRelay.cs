@@ -1,5 +1,6 @@
 using Tollgate.Core.Http;
 using Tollgate.Core.Limits;
+using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
@@ -97,8 +98,8 @@ internal static class PassthroughRelay
         }
         finally
         {
-            // A counted stream that broke off (client gone, key revoked, upstream failure) is billed for what it relayed.
-            context.Usage = !relay.Complete && cap is not null ? cap.UsageAtCut(relay.Usage) : relay.Usage ?? context.Usage;
+            // A stream that broke off (client gone, key revoked, upstream failure) is billed for what it relayed.
+            context.Usage = relay.Complete ? relay.Usage ?? context.Usage : BrokenStreamUsage.Estimate(context, relay.Usage, relay.OutputPieces);
             context.FirstTokenTimestamp = relay.FirstEventTimestamp ?? context.FirstTokenTimestamp;
         }
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Tollgate.Chat;
 using Tollgate.Core.Limits;
+using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
@@ -58,6 +59,7 @@ internal static class TranslatedChatWriter
         var buffer = new ArrayBufferWriter<byte>(512);
         var cap = OutputCap.For(context);
         var openChoices = new List<int>(1);
+        var pieces = 0L;
         var completed = false;
         try
         {
@@ -65,7 +67,9 @@ internal static class TranslatedChatWriter
             while (hasUpdate)
             {
                 var update = updates.Current;
-                if (cap is not null && update.Usage is null && cap.Add(OutputCap.Pieces(update)))
+                var updatePieces = update.Usage is null ? OutputCap.Pieces(update) : 0;
+                pieces += updatePieces;
+                if (cap is not null && cap.Add(updatePieces))
                 {
                     context.Usage = cap.UsageAtCut(context.Usage);
                     foreach (var index in openChoices.Count == 0 ? [0] : openChoices)
@@ -120,10 +124,10 @@ internal static class TranslatedChatWriter
         }
         finally
         {
-            // A counted stream that broke off (client gone, key revoked) is billed for what it wrote.
-            if (!completed && cap is not null)
+            // A stream that broke off (client gone, key revoked) is billed for what it wrote.
+            if (!completed)
             {
-                context.Usage = cap.UsageAtCut(context.Usage);
+                context.Usage = BrokenStreamUsage.Estimate(context, context.Usage, pieces);
             }
         }
     }
