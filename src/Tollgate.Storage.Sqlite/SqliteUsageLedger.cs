@@ -44,16 +44,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
         {
             var insert = await PrepareInsertAsync(cancellationToken);
             using var transaction = _appendConnection!.BeginTransaction();
-            for (var i = 0; i < records.Count; i++)
-            {
-                if ((i & 255) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                insert.Execute(records[i]);
-            }
-
+            insert.Execute(records, cancellationToken);
             transaction.Commit();
         }
         catch

@@ -209,6 +209,33 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_DuplicatesWithinAndAcrossMultiRowStatements_EachIdStoredOnceKeepingTheFirst()
+    {
+        var database = _temp.Open();
+        using var ledger = new SqliteUsageLedger(database);
+        var rows = SqliteLedgerInsert.RowsPerStatement;
+
+        // Two full statements and a tail of single rows, with repeats inside one statement, across two, and in the tail.
+        var ids = Enumerable.Range(0, (2 * rows) + 7).Select(i => $"req_{i}").ToArray();
+        ids[12] = "req_3";
+        ids[rows + 1] = "req_4";
+        ids[(2 * rows) + 2] = "req_5";
+        var records = ids.Select((id, i) => UsageLedgerContractTests.Record(id, UsageLedgerContractTests.Day1, cost: i)).ToList();
+
+        await ledger.AppendAsync(records, CancellationToken.None).WaitAsync(Timeout);
+        await ledger.AppendAsync(records, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(ids.Distinct().Count(), await ledger.CountAsync(CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal((2 * rows) + 4, ids.Distinct().Count());
+        foreach (var id in new[] { "req_3", "req_4", "req_5" })
+        {
+            Assert.Equal(Array.IndexOf(ids, id), (await ledger.FindAsync(id, CancellationToken.None).WaitAsync(Timeout))!.CostNanoDollars);
+        }
+
+        Assert.Equal((2 * rows) + 6, (await ledger.FindAsync($"req_{(2 * rows) + 6}", CancellationToken.None).WaitAsync(Timeout))!.CostNanoDollars);
+    }
+
+    [Fact]
     public async Task Append_TagsChangeBetweenRecords_EachRecordKeepsItsOwn()
     {
         var database = _temp.Open();
