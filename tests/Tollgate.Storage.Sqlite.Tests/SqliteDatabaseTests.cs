@@ -209,13 +209,13 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task Append_DuplicatesWithinAndAcrossMultiRowStatements_EachIdStoredOnceKeepingTheFirst()
+    public async Task Append_DuplicatesNearAndFarApartInABatch_EachIdStoredOnceKeepingTheFirst()
     {
         var database = _temp.Open();
         using var ledger = new SqliteUsageLedger(database);
-        var rows = SqliteLedgerInsert.RowsPerStatement;
+        const int rows = 50;
 
-        // Two full statements and a tail of single rows, with repeats inside one statement, across two, and in the tail.
+        // Repeats close to the first copy and far from it; then the whole batch again (a retried batch).
         var ids = Enumerable.Range(0, (2 * rows) + 7).Select(i => $"req_{i}").ToArray();
         ids[12] = "req_3";
         ids[rows + 1] = "req_4";
