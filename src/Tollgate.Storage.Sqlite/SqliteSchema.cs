@@ -144,7 +144,7 @@ internal static class SqliteSchema
             CREATE INDEX ledger_team_time ON ledger (team_id, time) WHERE team_id IS NOT NULL;
             CREATE INDEX ledger_user_time ON ledger (user_id, time) WHERE user_id IS NOT NULL;
             """),
-        (3, $"""
+        (3, """
             -- The ledger's write cost is mostly b-tree pages dirtied per batch (docs/PERFORMANCE.md, session 4):
             -- 1. Request ids Tollgate made ('req_' and a UUIDv7's 32 lowercase hex digits) are stored as the UUID's 16
             --    bytes, other ids as text (SqliteRequestIds): rows and the unique index shrink by 20 bytes an id.
@@ -178,7 +178,9 @@ internal static class SqliteSchema
             );
             INSERT INTO ledger_v3
             SELECT seq,
-                CASE WHEN request_id GLOB '{SqliteRequestIds.SqlPattern}' THEN unhex(substr(request_id, 5)) ELSE request_id END,
+                CASE WHEN length(request_id) = 36 AND request_id GLOB
+                    'req_[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'
+                THEN unhex(substr(request_id, 5)) ELSE request_id END,
                 time, key_id, user_id, team_id, operation, requested_model, provider, deployment_model, stream, input_tokens,
                 cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, latency_ms, ttft_ms,
                 status, error_type, tags
