@@ -8,4 +8,13 @@ public sealed record StorageConfig
 
     /// <summary><c>sqlite</c>: the SQLite database file; <see langword="null"/> for <c>tollgate.db</c> in the data directory.</summary>
     public string? SqlitePath { get; init; }
+
+    /// <summary>
+    /// <c>postgres</c>: an Npgsql connection string; when set, every store lives in PostgreSQL instead of SQLite.
+    /// Exclusive with <see cref="SqlitePath"/>.
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary><c>ledger_retention</c>: how long PostgreSQL keeps ledger records (whole days); <see langword="null"/> for ever.</summary>
+    public TimeSpan? LedgerRetention { get; init; }
 }
