@@ -11,13 +11,16 @@ namespace Tollgate.Storage.Postgres;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="AppendAsync"/> stores a batch in one transaction, in three steps:
+/// <see cref="AppendAsync"/> stores a batch in one transaction, in steps:
 /// 1. make sure every month the batch reaches has a partition (a cached check; a missing one is created);
-/// 2. binary <c>COPY</c> the batch into <c>ledger_staging</c>, a temporary table of the dedicated append connection
-///    emptied at every commit;
-/// 3. <c>INSERT INTO ledger SELECT ... FROM ledger_staging ORDER BY ord ON CONFLICT DO NOTHING</c>: a record whose
-///    (request id, time) is already stored (a retried batch, a replayed spill file, a duplicate within the batch) is
-///    skipped, the first copy kept. COPY itself cannot skip duplicates, hence the staging table.
+/// 2. the fast path: binary <c>COPY</c> the batch straight into <c>ledger</c>. A fresh batch (nearly every batch)
+///    is done here;
+/// 3. when that COPY hits a record whose (request id, time) is already stored (a retried batch, a replayed spill
+///    file, a duplicate within the batch), it is rolled back, and the batch goes through the idempotent path: binary
+///    <c>COPY</c> into <c>ledger_staging</c>, a temporary table of the dedicated append connection emptied at every
+///    commit, then <c>INSERT INTO ledger SELECT ... FROM ledger_staging ORDER BY ord ON CONFLICT DO NOTHING</c>, which
+///    skips the stored records and keeps the first of duplicates. COPY itself cannot skip duplicates, hence the two
+///    paths: the staging table writes every record twice, which only retried and replayed batches need to pay.
 /// </para>
 /// <para>
 /// Thread-safe; appends queue on an in-process gate and use one dedicated connection, reopened on the next call after
@@ -60,6 +63,7 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         ) ON COMMIT DELETE ROWS;
         """;
 
+    private const string DirectCopySql = $"COPY ledger ({Columns}) FROM STDIN (FORMAT BINARY)";
     private const string CopySql = $"COPY ledger_staging (ord, {Columns}) FROM STDIN (FORMAT BINARY)";
     private const string InsertSql = $"INSERT INTO ledger ({Columns}) SELECT {Columns} FROM ledger_staging ORDER BY ord ON CONFLICT DO NOTHING;";
 
@@ -254,20 +258,24 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         // Step 1.
         await database.Partitions.EnsureForAsync(connection, records.Select(r => r.Time), cancellationToken);
 
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
         // Step 2.
-        await using (var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
+        await using (var direct = await connection.BeginTransactionAsync(cancellationToken))
         {
-            for (var i = 0; i < records.Count; i++)
+            try
             {
-                await WriteRowAsync(importer, i, records[i], cancellationToken);
+                await CopyAsync(connection, DirectCopySql, records, withOrdinal: false, cancellationToken);
+                await direct.CommitAsync(cancellationToken);
+                return;
             }
-
-            await importer.CompleteAsync(cancellationToken);
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await direct.RollbackAsync(cancellationToken);
+            }
         }
 
         // Step 3.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await CopyAsync(connection, CopySql, records, withOrdinal: true, cancellationToken);
         await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -276,10 +284,25 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task WriteRowAsync(NpgsqlBinaryImporter w, int ord, LedgerRecord r, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string sql, IReadOnlyList<LedgerRecord> records, bool withOrdinal, CancellationToken cancellationToken)
     {
-        await w.StartRowAsync(cancellationToken);
-        await w.WriteAsync(ord, NpgsqlDbType.Integer, cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken);
+        for (var i = 0; i < records.Count; i++)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            if (withOrdinal)
+            {
+                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+            }
+
+            await WriteRowAsync(importer, records[i], cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter w, LedgerRecord r, CancellationToken cancellationToken)
+    {
         await w.WriteAsync(r.RequestId, NpgsqlDbType.Text, cancellationToken);
         await w.WriteAsync(PostgresValues.Utc(r.Time), NpgsqlDbType.TimestampTz, cancellationToken);
         await w.WriteAsync(r.KeyId, NpgsqlDbType.Text, cancellationToken);
