@@ -39,9 +39,18 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string LogFile => Path.Combine(Directory, "server.log");
 
-    /// <summary>The newest installed <c>/usr/lib/postgresql/N/bin</c> with <c>initdb</c> and <c>pg_ctl</c>, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The folder named by <c>TOLLGATE_POSTGRES_BIN</c> when set (another layout, or a missing one to test the skip),
+    /// else the newest installed <c>/usr/lib/postgresql/N/bin</c>; only one with both <c>initdb</c> and <c>pg_ctl</c>
+    /// counts. <see langword="null"/> when there is none.
+    /// </summary>
     public static string? FindBinaries()
     {
+        if (Environment.GetEnvironmentVariable("TOLLGATE_POSTGRES_BIN") is { Length: > 0 } configured)
+        {
+            return File.Exists(Path.Combine(configured, "initdb")) && File.Exists(Path.Combine(configured, "pg_ctl")) ? configured : null;
+        }
+
         const string Root = "/usr/lib/postgresql";
         if (!System.IO.Directory.Exists(Root))
         {
@@ -64,7 +73,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(bool durable, CancellationToken cancellationToken)
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb); install Debian's postgresql package (eng/test.sh does).");
+            "PostgreSQL server binaries not found (TOLLGATE_POSTGRES_BIN, else /usr/lib/postgresql/*/bin/initdb); install Debian's postgresql package (eng/test.sh does).");
         var directory = System.IO.Directory.CreateTempSubdirectory("tollgate-pg-").FullName;
         try
         {

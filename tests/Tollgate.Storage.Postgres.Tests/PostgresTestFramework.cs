@@ -15,7 +15,7 @@ public sealed class PostgresTestFramework(IMessageSink messageSink) : XunitTestF
     /// <summary>Why tests are skipped, or <see langword="null"/> when they run.</summary>
     public static string? SkipReason { get; } =
         PostgresServer.FindBinaries() is null && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
-            ? "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): install Debian's postgresql package, or run eng/test.sh, which does. Under CI=true these tests fail instead."
+            ? "PostgreSQL server binaries not found (TOLLGATE_POSTGRES_BIN, else /usr/lib/postgresql/*/bin/initdb): install Debian's postgresql package, or run eng/test.sh, which does. Under CI=true these tests fail instead."
             : null;
 
     protected override ITestFrameworkDiscoverer CreateDiscoverer(IAssemblyInfo assemblyInfo) =>
