@@ -92,7 +92,15 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             {
                 await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
                 applied = await PostgresSchema.ApplyAsync(connection, cancellationToken);
-                await Partitions.EnsureAheadAsync(connection, TimeProvider.GetUtcNow(), cancellationToken);
+                try
+                {
+                    await Partitions.EnsureAheadAsync(connection, TimeProvider.GetUtcNow(), cancellationToken);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    // A long report holds the ledger: the partitions ahead are the maintenance loop's to retry, and an
+                    // append makes the one it needs; neither is a reason to refuse the database.
+                }
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidDataException or TimeoutException)
             {

@@ -132,9 +132,13 @@ public sealed class PostgresLedgerPartitions
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockAsync(connection, transaction, cancellationToken);
+
+        // CREATE TABLE IF NOT EXISTS ... PARTITION OF locks the ledger even when the partition exists, so only the
+        // missing ones are created: an hourly pass that has nothing to do takes no table lock.
+        var existing = (await ListAsync(connection, transaction, cancellationToken)).Select(p => MonthKey(p.Start)).ToHashSet();
         foreach (var key in months)
         {
-            if (!force && _known.ContainsKey(key))
+            if ((!force && _known.ContainsKey(key)) || existing.Contains(key))
             {
                 continue;
             }
@@ -160,10 +164,13 @@ public sealed class PostgresLedgerPartitions
         }
     }
 
-    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Takes the partition advisory lock and bounds how long this transaction's DDL waits for table locks.</summary>
+    private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1);", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = PartitionLockKey });
+        var timeoutMs = Math.Max(1, (long)_database.Options.PartitionLockTimeout.TotalMilliseconds);
+        await using var command = new NpgsqlCommand(
+            string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = {timeoutMs}; SELECT pg_advisory_xact_lock({PartitionLockKey});"),
+            connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -16,6 +16,13 @@ public sealed record PostgresStorageOptions
     /// <summary>How many months after the current one have ledger partitions ready (default 2).</summary>
     public int PartitionsAhead { get; init; } = 2;
 
+    /// <summary>
+    /// How long creating or dropping a ledger partition waits for the ledger's table lock (default 5 s). Such DDL
+    /// queues behind a long spend report, and every append and report would queue behind it: past this it gives up
+    /// (the maintenance loop tries again at its next pass; an append fails and its batch is retried or spilled).
+    /// </summary>
+    public TimeSpan PartitionLockTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the maintenance loop creates partitions ahead and drops expired ones (default 1 hour).</summary>
     public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromHours(1);
 }

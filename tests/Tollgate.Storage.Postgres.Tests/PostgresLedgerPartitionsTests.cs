@@ -96,6 +96,37 @@ public sealed class PostgresLedgerPartitionsTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task DropExpired_LedgerHeldByALongReport_GivesUpAfterTheLockTimeoutWithoutBlockingAppends()
+    {
+        var database = await fixture.OpenNewAsync(retention: TimeSpan.FromDays(30), time: new FakeTimeProvider(Now));
+        await using var ledger = new PostgresUsageLedger(database);
+        await ledger.AppendAsync([At("old", 2026, 1), At("new", 2026, 11)], CancellationToken.None).WaitAsync(Timeout);
+        await using var impatient = new PostgresDatabase(database.Options with { PartitionLockTimeout = TimeSpan.FromMilliseconds(300) }, new FakeTimeProvider(Now));
+
+        // A report in flight: its transaction holds the ledger's partitions in ACCESS SHARE mode until it ends.
+        await using (var report = new Npgsql.NpgsqlConnection(database.Options.ConnectionString))
+        {
+            await report.OpenAsync();
+            await using var transaction = await report.BeginTransactionAsync();
+            await using (var read = new Npgsql.NpgsqlCommand("SELECT count(*) FROM ledger;", report, transaction))
+            {
+                Assert.Equal(2L, await read.ExecuteScalarAsync());
+            }
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var ex = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => impatient.Partitions.DropExpiredAsync(Now, CancellationToken.None).WaitAsync(Timeout));
+            Assert.Equal(Npgsql.PostgresErrorCodes.LockNotAvailable, ex.SqlState);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"Took {watch.Elapsed}.");
+
+            // The drop gave up and released its place in the lock queue: appends go on.
+            await ledger.AppendAsync([At("during", 2026, 11)], CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        Assert.Equal(["ledger_p202601"], await impatient.Partitions.DropExpiredAsync(Now, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(2, await ledger.CountAsync(CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    [Fact]
     public void NameFor_UsesTheUtcMonth()
     {
         Assert.Equal("ledger_p202612", PostgresLedgerPartitions.NameFor(new DateTimeOffset(2027, 1, 1, 0, 30, 0, TimeSpan.FromHours(1))));
