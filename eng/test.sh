@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tollgate's whole test suite: build (warnings are errors), formatting check, then every test project.
-# Installs what the tests need when it is missing (today: nothing beyond the .NET SDK; later issues add
-# PostgreSQL and Redis here). Prints one closing line "N passed, N failed, N skipped" and exits non-zero on
+# Installs what the tests need when it is missing: Debian's postgresql package (Tollgate.Storage.Postgres.Tests starts
+# its own throwaway server with initdb/pg_ctl) and redis-server (for the Redis tests of issue 6). Prints one closing line "N passed, N failed, N skipped" and exits non-zero on
 # any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,24 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Step 1: the servers the tests start themselves. Installed only when missing, with apt-get (Debian/Ubuntu, as root).
+# No cluster is created or started by the package: the tests run their own on a free loopback port.
+missing=()
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then missing+=(postgresql); fi
+if ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== install ${missing[*]}"
+    mkdir -p /etc/postgresql-common
+    [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    # The PostgreSQL tests then report themselves skipped, or fail under CI=true.
+    echo "test.sh: ${missing[*]} missing and cannot be installed here (needs root and apt-get)." >&2
+  fi
+fi
 
 echo "== build"
 dotnet build Tollgate.slnx -c Release -nologo -v quiet

@@ -8,7 +8,7 @@ namespace Tollgate.Core.Configuration;
 /// <summary>The billing-related sections: <c>storage</c>, <c>pricing</c> and a model's <c>limits</c>.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] StorageKeys = ["sqlite", "ledger"];
+    private static readonly string[] StorageKeys = ["sqlite", "postgres", "ledger", "ledger_retention"];
     private static readonly string[] PricingKeys = ["overrides"];
     private static readonly string[] OverrideKeys =
         ["model", "provider", "input", "cached_input", "cache_write", "cache_write_1h", "output", "reasoning", "per_image", "batch_discount"];
@@ -45,13 +45,50 @@ internal sealed partial class ConfigReader
                     storage = storage with { Ledger = ConfigValue.FromScalar(ledger).AsBoolean() ?? true };
                 }
             }
+            else if (key == "postgres")
+            {
+                storage = storage with { PostgresConnectionString = ReadOptionalString(value, Join(path, key)) };
+            }
+            else if (key == "ledger_retention")
+            {
+                storage = storage with { LedgerRetention = ReadRetention(value, Join(path, key)) };
+            }
             else
             {
                 UnknownKey(path, keyNode, key, StorageKeys);
             }
         }
 
+        // One database holds everything: a second one named would be silently ignored, so it is an error.
+        if (storage.SqlitePath is not null && storage.PostgresConnectionString is not null)
+        {
+            Error(path, node.Start, "set either 'sqlite' or 'postgres', not both");
+        }
+        else if (storage.LedgerRetention is not null && storage.PostgresConnectionString is null)
+        {
+            Error(Join(path, "ledger_retention"), node.Start, "applies to 'postgres' only (SQLite keeps the ledger for ever)");
+        }
+
         return storage;
+    }
+
+    /// <summary>A whole number of days, <c>400d</c>; <see langword="null"/> when unset or in error.</summary>
+    private TimeSpan? ReadRetention(YamlNode node, string path)
+    {
+        if (ReadOptionalString(node, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (!text.EndsWith('d')
+            || !int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var days)
+            || days is < 1 or > 36_500)
+        {
+            Error(path, node.Start, $"expected a number of days from 1d to 36500d, such as 400d, got '{text}'");
+            return null;
+        }
+
+        return TimeSpan.FromDays(days);
     }
 
     private List<PriceOverride> ReadPricing(YamlNode node, string path)

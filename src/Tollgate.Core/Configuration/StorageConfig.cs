@@ -14,4 +14,13 @@ public sealed record StorageConfig
     /// records, so spend reports stay empty and budgets count only what this process has seen since it started.
     /// </summary>
     public bool Ledger { get; init; } = true;
+
+    /// <summary>
+    /// <c>postgres</c>: an Npgsql connection string; when set, every store lives in PostgreSQL instead of SQLite.
+    /// Exclusive with <see cref="SqlitePath"/>.
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary><c>ledger_retention</c>: how long PostgreSQL keeps ledger records (whole days); <see langword="null"/> for ever.</summary>
+    public TimeSpan? LedgerRetention { get; init; }
 }

@@ -10,6 +10,7 @@ internal static class TollgateCli
         var root = new RootCommand("Tollgate: a self-hosted AI model gateway. One OpenAI- and Anthropic-compatible API in front of every provider.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
         var admin = new AdminCommandOptions();
         foreach (var command in new[] { KeysCommand.Create(admin), TeamsCommand.CreateTeams(admin), TeamsCommand.CreateUsers(admin), SpendCommand.Create(admin) })
         {

@@ -16,6 +16,7 @@ using Tollgate.Server.Endpoints.Admin;
 using Tollgate.Server.Endpoints.Anthropic;
 using Tollgate.Server.Endpoints.Health;
 using Tollgate.Server.Endpoints.OpenAI;
+using Tollgate.Storage.Postgres;
 using Tollgate.Storage.Sqlite;
 
 namespace Tollgate.Server.Hosting;
@@ -166,19 +167,28 @@ internal static partial class TollgateServer
     }
 
     /// <summary>
-    /// SQLite (<c>storage.sqlite</c>, else <c>tollgate.db</c> in the data directory) for keys, teams, the audit log and
-    /// the ledger; the ledger writer spills to <c>spill/</c> in the data directory when the database is unavailable.
-    /// Read at start only: a reload that changes <c>storage</c> takes effect at the next start.
+    /// PostgreSQL when <c>storage.postgres</c> is set (migrated at start; a database that cannot be reached or migrated
+    /// stops the start), else SQLite (<c>storage.sqlite</c>, else <c>tollgate.db</c> in the data directory), for keys,
+    /// teams, the audit log and the ledger; the ledger writer spills to <c>spill/</c> in the data directory when the
+    /// database is unavailable. Read at start only: a reload that changes <c>storage</c> takes effect at the next start.
     /// </summary>
     private static void AddStorage(IServiceCollection services, TollgateConfig config, ServeSettings settings)
     {
         var dataDirectory = MasterKeyResolver.DataDirectory(config, settings.WorkingDirectory);
-        var configDirectory = config.SourcePath is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : settings.WorkingDirectory;
-        var databasePath = config.Storage.SqlitePath is { } path
-            ? Path.GetFullPath(path, configDirectory)
-            : Path.Combine(dataDirectory, StorageConfig.DefaultSqliteFileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
-        services.AddSqliteStorage(databasePath);
+        if (PostgresOptions(config) is { } postgres)
+        {
+            services.AddPostgresStorage(postgres);
+        }
+        else
+        {
+            var configDirectory = config.SourcePath is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : settings.WorkingDirectory;
+            var databasePath = config.Storage.SqlitePath is { } path
+                ? Path.GetFullPath(path, configDirectory)
+                : Path.Combine(dataDirectory, StorageConfig.DefaultSqliteFileName);
+            Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+            services.AddSqliteStorage(databasePath);
+        }
+
         if (config.Storage.Ledger)
         {
             services.AddLedgerWriter(new LedgerWriterOptions { SpillDirectory = Path.Combine(dataDirectory, "spill") });
@@ -186,6 +196,12 @@ internal static partial class TollgateServer
 
         services.AddHostedService<BudgetSeeding>();
     }
+
+    /// <summary>The PostgreSQL store settings from <c>storage</c>, or <see langword="null"/> when the config uses SQLite.</summary>
+    public static PostgresStorageOptions? PostgresOptions(TollgateConfig config) =>
+        config.Storage.PostgresConnectionString is { } connectionString
+            ? new PostgresStorageOptions { ConnectionString = connectionString, LedgerRetention = config.Storage.LedgerRetention }
+            : null;
 
     private static void ApplyReload(GatewayState state, TollgateConfig config, ServeSettings settings, ILogger logger)
     {

@@ -61,7 +61,7 @@ public sealed class BillingConfigTests
               demo:
                 deployments: [ { provider: sim, model: echo } ]
                 limits: { rpm: -1, tmp: 5 }
-            storage: { postgres: x }
+            storage: { sqlite: a.db, postgres: "Host=db", ledger_retention: 2w, mysql: x }
             pricing:
               overrides:
                 - { model: gpt-4o, input: "cheap" }
@@ -75,13 +75,45 @@ public sealed class BillingConfigTests
         var errors = result.Errors.Select(e => $"{e.Path}: {e.Message}").ToList();
         Assert.Contains("models.demo.limits.rpm: must be between 0 and 2147483647", errors);
         Assert.Contains(errors, e => e.StartsWith("models.demo.limits.tmp: unknown key 'tmp'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("storage.postgres: unknown key 'postgres'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("storage.mysql: unknown key 'mysql'", StringComparison.Ordinal));
+        Assert.Contains("storage.ledger_retention: expected a number of days from 1d to 36500d, such as 400d, got '2w'", errors);
+        Assert.Contains("storage: set either 'sqlite' or 'postgres', not both", errors);
         Assert.Contains("pricing.overrides[0].input: expected a number, got 'cheap'", errors);
         Assert.Contains(errors, e => e.StartsWith("pricing.overrides[1].provider: unknown provider 'nowhere'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("pricing.overrides[2]: sets no price", StringComparison.Ordinal));
         Assert.Contains("pricing.overrides[3]: missing required key 'model'", errors);
         Assert.Contains("pricing.overrides[4].output: must be between 0 and 100000 US dollars", errors);
         Assert.Contains("pricing.overrides[4].batch_discount: must be at least 0 and less than 1", errors);
+    }
+
+    [Fact]
+    public void Parse_PostgresStorage_InterpolatesTheConnectionStringAndReadsTheRetention()
+    {
+        var result = ConfigLoader.Parse(Base + """
+
+            models:
+              demo: { deployments: [ { provider: sim, model: echo } ] }
+            storage:
+              postgres: "Host=db.internal;Database=tollgate;Username=tollgate;Password=${PG_PASSWORD}"
+              ledger_retention: 400d
+            """, null, ConfigTestData.ProviderTypes, name => name == "PG_PASSWORD" ? "s3cret" : null);
+
+        Assert.True(result.Success, string.Join("\n", result.Errors.Select(e => e.Format("tollgate.yaml"))));
+        Assert.Equal("Host=db.internal;Database=tollgate;Username=tollgate;Password=s3cret", result.Config!.Storage.PostgresConnectionString);
+        Assert.Equal(TimeSpan.FromDays(400), result.Config.Storage.LedgerRetention);
+        Assert.Null(result.Config.Storage.SqlitePath);
+    }
+
+    [Theory]
+    [InlineData("storage: { ledger_retention: 30d }", "storage.ledger_retention: applies to 'postgres' only (SQLite keeps the ledger for ever)")]
+    [InlineData("storage: { postgres: \"Host=db\", ledger_retention: 0d }", "storage.ledger_retention: expected a number of days from 1d to 36500d, such as 400d, got '0d'")]
+    [InlineData("storage: { postgres: \"${PG_MISSING}\" }", "storage.postgres: ")]
+    public void Parse_BadPostgresStorage_ReportsThePath(string storage, string expected)
+    {
+        var result = ConfigLoader.Parse(Base + "\nmodels:\n  demo: { deployments: [ { provider: sim, model: echo } ] }\n" + storage + "\n", null, ConfigTestData.ProviderTypes, _ => null);
+
+        Assert.False(result.Success);
+        Assert.Contains(result.Errors, e => $"{e.Path}: {e.Message}".StartsWith(expected, StringComparison.Ordinal));
     }
 
     private static TollgateConfig Success(string yaml)

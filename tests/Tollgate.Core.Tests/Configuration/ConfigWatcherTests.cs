@@ -125,9 +125,11 @@ public sealed class ConfigWatcherTests : IDisposable
         await File.WriteAllTextAsync(_path, SecondYaml, _timeout.Token);
         await WaitUntilAsync(() => watcher.FailedReloadCount >= 1);
         await File.WriteAllTextAsync(_path, FirstYaml, _timeout.Token);
-        await WaitUntilAsync(() => watcher.ReloadCount >= 1);
 
-        Assert.Equal(["demo"], Assert.Single(_applied).Models.Keys);
+        // One write can raise several change events, so the second version may be applied too before the third
+        // arrives: what counts is that watching went on after the failure and the last version is in force.
+        await WaitUntilAsync(() => _applied.LastOrDefault()?.Models.Keys.SequenceEqual(["demo"]) == true);
+        Assert.True(watcher.ReloadCount >= 1);
         Assert.Contains(_logger.Entries, e => e.Level == LogLevel.Error);
     }
 
