@@ -9,13 +9,15 @@ public sealed class RoutingHandlerTests
 {
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
 
+    private static RoutingHandler Handler() => new(new DeploymentHealthRegistry(TimeProvider.System), TimeProvider.System, new Random(1));
+
     [Fact]
     public async Task InvokeAsync_UnknownModel_Throws404ModelNotFound()
     {
         var snapshot = TestGateway.Snapshot();
         var called = false;
 
-        var ex = await Assert.ThrowsAsync<GatewayException>(() => new RoutingHandler().InvokeAsync(TestGateway.Context(snapshot, model: "gpt-5"), _ =>
+        var ex = await Assert.ThrowsAsync<GatewayException>(() => Handler().InvokeAsync(TestGateway.Context(snapshot, model: "gpt-5"), _ =>
         {
             called = true;
             return Task.CompletedTask;
@@ -36,7 +38,7 @@ public sealed class RoutingHandlerTests
         var config = TestGateway.Config([providerConfig], [TestGateway.Model("gpt-4o", "openai", "gpt-4o-2024-08-06")]);
         var snapshot = TestGateway.Snapshot(config, new Dictionary<string, IChatProvider> { ["openai"] = new FakeChatProvider(providerConfig) });
 
-        var ex = await Assert.ThrowsAsync<GatewayException>(() => new RoutingHandler().InvokeAsync(TestGateway.Context(snapshot, model: "GPT-4O"), _ => Task.CompletedTask).WaitAsync(TestTimeout));
+        var ex = await Assert.ThrowsAsync<GatewayException>(() => Handler().InvokeAsync(TestGateway.Context(snapshot, model: "GPT-4O"), _ => Task.CompletedTask).WaitAsync(TestTimeout));
 
         Assert.Equal(404, ex.StatusCode);
     }
@@ -51,7 +53,7 @@ public sealed class RoutingHandlerTests
         var context = TestGateway.Context(snapshot, model: "gpt-4o");
         RouteTarget? seen = null;
 
-        await new RoutingHandler().InvokeAsync(context, c =>
+        await Handler().InvokeAsync(context, c =>
         {
             seen = c.Target;
             return Task.CompletedTask;
