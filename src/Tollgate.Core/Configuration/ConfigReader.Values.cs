@@ -72,6 +72,24 @@ internal sealed partial class ConfigReader
         return text;
     }
 
+    /// <summary>An integer greater than 0; <see langword="null"/> when unset or in error (a 0 or negative value is one).</summary>
+    private long? ReadPositiveInteger(YamlNode node, string path)
+    {
+        if (ReadScalar(node, path, ConfigValueKind.Integer) is not { } text)
+        {
+            return null;
+        }
+
+        var value = long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        if (value <= 0)
+        {
+            Error(path, node.Start, "must be greater than 0");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>The interpolated text of a scalar; <see langword="false"/> when an error was recorded.</summary>
     private bool TryReadText(YamlNode node, string path, ConfigValueKind kind, out string? text)
     {

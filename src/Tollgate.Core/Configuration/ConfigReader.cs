@@ -1,4 +1,3 @@
-using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -21,7 +20,7 @@ internal sealed partial class ConfigReader(
     IReadOnlyDictionary<long, List<Scalar>> duplicates)
 {
     private static readonly string[] RootKeys = ["server", "providers", "models", "storage", "pricing"];
-    private static readonly string[] ServerKeys = ["master_key", "max_request_body_bytes", "data_dir"];
+    private static readonly string[] ServerKeys = ["master_key", "max_request_body_bytes", "data_dir", "default_output_tokens"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "timeouts"];
     private static readonly string[] TimeoutKeys = ["connect", "first_byte", "idle", "total"];
     private static readonly string[] ModelKeys =
@@ -131,22 +130,21 @@ internal sealed partial class ConfigReader(
                     server = server with { MasterKey = ReadOptionalString(value, p) };
                     break;
                 case "max_request_body_bytes":
-                    if (ReadScalar(value, p, ConfigValueKind.Integer) is { } bytes)
+                    if (ReadPositiveInteger(value, p) is { } bytes)
                     {
-                        var v = long.Parse(bytes, NumberStyles.Integer, CultureInfo.InvariantCulture);
-                        if (v <= 0)
-                        {
-                            Error(p, value.Start, "must be greater than 0");
-                        }
-                        else
-                        {
-                            server = server with { MaxRequestBodyBytes = v };
-                        }
+                        server = server with { MaxRequestBodyBytes = bytes };
                     }
 
                     break;
                 case "data_dir":
                     server = server with { DataDirectory = ReadOptionalString(value, p) };
+                    break;
+                case "default_output_tokens":
+                    if (ReadPositiveInteger(value, p) is { } tokens)
+                    {
+                        server = server with { DefaultOutputTokens = tokens };
+                    }
+
                     break;
                 default:
                     UnknownKey(path, keyNode, key, ServerKeys);

@@ -14,4 +14,10 @@ public sealed record ServerConfig
 
     /// <summary><c>data_dir</c>: where Tollgate keeps its files (the generated master key). Default <c>.tollgate</c> beside the config file, or in the working directory.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// <c>default_output_tokens</c>: the output tokens reserved for a request that sets no output limit, when a budget
+    /// or tokens-per-minute limit applies to it; such a request's output is held to it. <see langword="null"/>: 4,096.
+    /// </summary>
+    public long? DefaultOutputTokens { get; init; }
 }

@@ -3,7 +3,11 @@ using Tollgate.Core.Pipeline;
 
 namespace Tollgate.Core.Keys;
 
-/// <summary>The first stage: refuses requests without a valid key (401) and records the caller.</summary>
+/// <summary>
+/// The first stage: refuses requests without a valid key (401) and records the caller. While the request runs, the
+/// key's revocation aborts it (<see cref="GatewayContext.Abort"/>): revocation takes effect on requests in flight too,
+/// streams included, and their upstream calls are cancelled.
+/// </summary>
 public sealed class AuthenticationHandler(IRequestAuthenticator authenticator) : IGatewayHandler
 {
     /// <inheritdoc/>
@@ -18,6 +22,13 @@ public sealed class AuthenticationHandler(IRequestAuthenticator authenticator) :
         }
 
         context.Caller = caller;
+        if (!caller.Revoked.CanBeCanceled || context.Abort is null)
+        {
+            await next(context);
+            return;
+        }
+
+        using var revocation = caller.Revoked.Register(static state => ((GatewayContext)state!).Abort!(), context);
         await next(context);
     }
 }

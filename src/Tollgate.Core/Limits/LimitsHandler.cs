@@ -15,7 +15,8 @@ namespace Tollgate.Core.Limits;
 /// Step 2: the scopes the request falls in: key, user, team (from the cached records) and the model name (config).
 /// A request none of whose scopes limits anything goes straight on: no estimate, no counters.
 /// Step 3: when a scope counts tokens or money, reserve: the prompt estimated from the raw body plus the request's
-/// output limit (or the default output reservation), priced from the routed deployment's price.
+/// output limit (or <c>server.default_output_tokens</c>), priced from the routed deployment's price. The terminal holds
+/// the answer's output to that reservation (<see cref="OutputCap"/>).
 /// Step 4: admit across all scopes or refuse with 429 in the caller's shape, naming the limit that binds, with
 /// Retry-After and the rate-limit headers of the caller's API.
 /// Step 5: run the rest; settle the ticket with the real tokens and cost, whatever happened (a failure before any
@@ -107,12 +108,13 @@ public sealed class LimitsHandler(LimitAdmission admission, ReservationCalculato
         var body = context.RequestBody.Span;
         var model = context.Target!.Deployment.Model;
         var price = RequestPricing.FindPrice(context, time.GetUtcNow());
+        var defaultOutput = context.Snapshot.Config.Server.DefaultOutputTokens;
         return context.Operation switch
         {
             ApiOperation.Embeddings => reservations.ForOpenAIEmbeddings(body, model, price),
             ApiOperation.CountTokens => default,
-            _ when context.Surface == WireFormat.Anthropic => reservations.ForAnthropicMessages(body, model, price),
-            _ => reservations.ForOpenAIChat(body, model, price),
+            _ when context.Surface == WireFormat.Anthropic => reservations.ForAnthropicMessages(body, model, price, defaultOutput),
+            _ => reservations.ForOpenAIChat(body, model, price, defaultOutput),
         };
     }
 }

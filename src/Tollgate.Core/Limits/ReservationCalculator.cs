@@ -35,12 +35,20 @@ public sealed class ReservationCalculator
         Build(new PromptEstimate(_estimator.Estimate(request, model), request.MaxTokens, Math.Max(1, request.N ?? 1)), price);
 
     /// <summary>The reservation of an OpenAI chat completions body.</summary>
-    public Reservation ForOpenAIChat(ReadOnlySpan<byte> body, string? model, ModelPrice? price) =>
-        Build(_estimator.EstimateOpenAIChat(body, model), price);
+    /// <param name="body">The request body.</param>
+    /// <param name="model">The model whose tokenizer counts the prompt.</param>
+    /// <param name="price">The deployment's price, or <see langword="null"/> when unpriced.</param>
+    /// <param name="defaultOutputTokens">The output to reserve when the body sets no limit; the calculator's default when <see langword="null"/>.</param>
+    public Reservation ForOpenAIChat(ReadOnlySpan<byte> body, string? model, ModelPrice? price, long? defaultOutputTokens = null) =>
+        Build(_estimator.EstimateOpenAIChat(body, model), price, defaultOutputTokens);
 
     /// <summary>The reservation of an Anthropic Messages body.</summary>
-    public Reservation ForAnthropicMessages(ReadOnlySpan<byte> body, string? model, ModelPrice? price) =>
-        Build(_estimator.EstimateAnthropicMessages(body, model), price);
+    /// <param name="body">The request body.</param>
+    /// <param name="model">The model whose tokenizer counts the prompt.</param>
+    /// <param name="price">The deployment's price, or <see langword="null"/> when unpriced.</param>
+    /// <param name="defaultOutputTokens">The output to reserve when the body sets no limit; the calculator's default when <see langword="null"/>.</param>
+    public Reservation ForAnthropicMessages(ReadOnlySpan<byte> body, string? model, ModelPrice? price, long? defaultOutputTokens = null) =>
+        Build(_estimator.EstimateAnthropicMessages(body, model), price, defaultOutputTokens);
 
     /// <summary>The reservation of an OpenAI embeddings body (no output).</summary>
     public Reservation ForOpenAIEmbeddings(ReadOnlySpan<byte> body, string? model, ModelPrice? price)
@@ -51,9 +59,12 @@ public sealed class ReservationCalculator
     }
 
     /// <summary>The reservation for an estimate, from the request's own output limit or the default.</summary>
-    public Reservation Build(PromptEstimate estimate, ModelPrice? price)
+    /// <param name="estimate">The prompt estimate and the request's output limit.</param>
+    /// <param name="price">The deployment's price, or <see langword="null"/> when unpriced.</param>
+    /// <param name="defaultOutputTokens">The output to reserve when the request sets no limit; the calculator's default when <see langword="null"/>.</param>
+    public Reservation Build(PromptEstimate estimate, ModelPrice? price, long? defaultOutputTokens = null)
     {
-        var perChoice = estimate.MaxOutputTokens ?? _options.DefaultOutputTokens;
+        var perChoice = estimate.MaxOutputTokens ?? defaultOutputTokens ?? _options.DefaultOutputTokens;
         var output = SaturatingMultiply(Math.Max(0, perChoice), Math.Max(1, estimate.Choices));
         var prompt = Math.Max(0, estimate.PromptTokens);
         long? cost = price is null ? null : CostCalculator.Calculate(price, prompt, 0, 0, output, 0).TotalNanoDollars;

@@ -39,6 +39,13 @@ public sealed class GatewayContext
     /// <summary>Fires when the client goes away.</summary>
     public CancellationToken RequestAborted { get; init; }
 
+    /// <summary>
+    /// Ends the exchange at once (the HTTP connection aborted), which cancels <see cref="RequestAborted"/> and with it
+    /// the upstream call; authentication wires it to the caller's revocation, so a revoked key's requests in flight
+    /// stop too. <see langword="null"/> when the surface has nothing to abort.
+    /// </summary>
+    public Action? Abort { get; init; }
+
     /// <summary>The client surface's own state for its terminal step (the HTTP exchange, the body); stages leave it alone.</summary>
     public object? Exchange { get; init; }
 

@@ -22,6 +22,12 @@ internal abstract class SseRelay
     /// <summary>When the first event was written, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long? FirstEventTimestamp { get; protected set; }
 
+    /// <summary>
+    /// Set by <see cref="WriteEvents"/> when it has written the stream's last event itself (the output cap ended the
+    /// stream): the relay flushes and stops reading the upstream, which the caller then disposes.
+    /// </summary>
+    public bool Ended { get; protected set; }
+
     /// <summary>Relays until the upstream ends, handing each run of complete events to <see cref="WriteEvents"/>.</summary>
     protected async Task RelayEventsAsync(Stream upstream, PipeWriter client, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -59,7 +65,7 @@ internal abstract class SseRelay
                 if (read == 0)
                 {
                     // Step 3: the upstream ended; relay any trailing bytes of an unterminated last event.
-                    if (end > start)
+                    if (end > start && !Ended)
                     {
                         WriteEvents(buffer.AsSpan(start, end - start), client, time, trailing: true);
                         await client.FlushAsync(cancellationToken);
@@ -82,7 +88,7 @@ internal abstract class SseRelay
                     }
 
                     var flush = await client.FlushAsync(cancellationToken);
-                    if (flush.IsCanceled || flush.IsCompleted)
+                    if (flush.IsCanceled || flush.IsCompleted || Ended)
                     {
                         return;
                     }

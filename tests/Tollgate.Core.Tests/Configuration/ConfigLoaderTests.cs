@@ -195,6 +195,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_DefaultOutputTokens_IsReadAndMustBePositive()
+    {
+        var result = Parse("server:\n  default_output_tokens: 512\n");
+        var error = SingleError("server:\n  default_output_tokens: 0\n");
+
+        Assert.Equal(512, result.Config!.Server.DefaultOutputTokens);
+        Assert.Equal(("server.default_output_tokens", "must be greater than 0"), (error.Path, error.Message));
+    }
+
+    [Fact]
     public void Parse_ProvidersAsList_ReportsExpectedMapping()
     {
         var error = SingleError("providers:\n  - openai\n");

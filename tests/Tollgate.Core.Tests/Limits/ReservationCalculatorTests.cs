@@ -32,6 +32,18 @@ public sealed class ReservationCalculatorTests
     }
 
     [Fact]
+    public void ForOpenAIChat_NoOutputLimit_UsesThePerCallDefaultOverTheCalculators()
+    {
+        var calculator = new ReservationCalculator(options: new ReservationOptions { DefaultOutputTokens = 1_000 });
+
+        var withDefault = calculator.ForOpenAIChat("""{"model":"m","messages":[{"role":"user","content":"abc"}],"n":3}"""u8, "m", null, defaultOutputTokens: 7);
+        var withOwnLimit = calculator.ForOpenAIChat("""{"model":"m","messages":[{"role":"user","content":"abc"}],"max_tokens":20}"""u8, "m", null, defaultOutputTokens: 7);
+
+        Assert.Equal(21, withDefault.OutputTokens);
+        Assert.Equal(20, withOwnLimit.OutputTokens);
+    }
+
+    [Fact]
     public void ForOpenAIEmbeddings_HasNoOutput()
     {
         var embedding = new ModelPrice { Model = "e", Family = "test", Kind = ModelKind.Embedding, Input = 0.02m };

@@ -34,6 +34,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
             Snapshot = state.Current,
             StartTimestamp = time.GetTimestamp(),
             RequestAborted = http.RequestAborted,
+            Abort = http.Abort,
             PresentedKey = BearerToken.Read(http.Request),
             Exchange = exchange,
         };

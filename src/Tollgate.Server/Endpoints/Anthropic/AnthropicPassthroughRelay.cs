@@ -1,4 +1,5 @@
 using Tollgate.Core.Http;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints.OpenAI;
@@ -72,7 +73,7 @@ internal static class AnthropicPassthroughRelay
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
-        var relay = new AnthropicSseRelay();
+        var relay = new AnthropicSseRelay(OutputCap.For(context));
         try
         {
             await relay.RelayAsync(upstream.Body, response.BodyWriter, time, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Tollgate.Chat;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.Anthropic;
@@ -32,6 +33,9 @@ internal static class TranslatedMessagesWriter
     /// Step 2: <c>message_start</c> and <c>ping</c>, then each update's events, flushed as they are written.
     /// Step 3: <c>message_delta</c> and <c>message_stop</c>. A failure after the first byte ends the stream with an
     /// <c>error</c> event.
+    /// With an <see cref="OutputCap"/>, the update that takes the output past the reservation is not written: step 3
+    /// follows at once with <c>stop_reason: "max_tokens"</c>, and the provider's stream is left (disposing it cancels
+    /// the upstream call).
     /// </remarks>
     public static async Task StreamAsync(GatewayContext context, HttpContext http, IChatProvider provider, ChatRequest request, TimeProvider time)
     {
@@ -48,6 +52,7 @@ internal static class TranslatedMessagesWriter
 
         var writer = new AnthropicStreamWriter(hasUpdate ? updates.Current.Id ?? context.RequestId : context.RequestId, context.RequestedModel);
         var buffer = new ArrayBufferWriter<byte>(1024);
+        var cap = OutputCap.For(context);
         try
         {
             // Step 2
@@ -56,6 +61,12 @@ internal static class TranslatedMessagesWriter
             while (hasUpdate)
             {
                 var update = updates.Current;
+                if (cap is not null && update.ChoiceIndex == 0 && cap.Add(OutputCap.Pieces(update)))
+                {
+                    writer.Write(buffer, new ChatStreamUpdate { FinishReason = FinishReason.Length, Usage = cap.UsageAtCut(writer.Usage) });
+                    break;
+                }
+
                 writer.Write(buffer, update);
                 if (buffer.WrittenCount > 0)
                 {

@@ -1,5 +1,6 @@
 using Tollgate.Core;
 using Tollgate.Core.Gateway;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Pipeline;
 using Tollgate.Core.Providers;
 using Tollgate.Core.Routing;
@@ -49,6 +50,7 @@ internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
         // Another format: through the canonical model.
         var request = OpenAIRequestMapper.Parse(exchange.Body!.Memory);
         request.Model = target.Deployment.Model;
+        request.MaxTokens ??= OutputCap.UpstreamMaxTokens(context, request.MaxTokens, request.N);
         request = CapabilityGuard.Apply(request, provider.Capabilities, target.Deployment.Provider, out var report);
         RecordStripped(context, target.Deployment.Provider, report);
         var primed = request.Stream

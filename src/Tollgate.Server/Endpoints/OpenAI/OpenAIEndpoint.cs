@@ -25,6 +25,7 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
             Snapshot = state.Current,
             StartTimestamp = time.GetTimestamp(),
             RequestAborted = http.RequestAborted,
+            Abort = http.Abort,
             PresentedKey = BearerToken.Read(http.Request),
             Exchange = exchange,
         };

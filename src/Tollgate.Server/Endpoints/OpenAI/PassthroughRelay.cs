@@ -1,4 +1,5 @@
 using Tollgate.Core.Http;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
@@ -85,7 +86,10 @@ internal static class PassthroughRelay
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
-        var relay = new SseEventRelay();
+        // A request that reserved tokens or money is held to its reserved output (OutputCap); the cut stream's usage
+        // chunk goes to the client only when it asked for one itself.
+        var clientWantsUsage = context.Exchange is OpenAIExchange { Scan: { HasStreamOptions: true, IncludeUsage: true } };
+        var relay = new SseEventRelay(OutputCap.For(context), clientWantsUsage);
         try
         {
             await relay.RelayAsync(upstream.Body, response.BodyWriter, hideUsageChunk, time, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Tollgate.Chat;
+using Tollgate.Core.Limits;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
@@ -33,6 +34,9 @@ internal static class TranslatedChatWriter
     /// Step 2: write each update as a chunk and flush it.
     /// Step 3: the usage chunk (when the client asked for it) and <c>[DONE]</c>. A failure after the first byte ends
     /// the stream with an error event.
+    /// With an <see cref="OutputCap"/>, the update that takes the output past the reservation is not written: each
+    /// unfinished choice gets a <c>finish_reason: "length"</c> chunk instead, then step 3, and the provider's stream is
+    /// left (disposing it cancels the upstream call).
     /// </remarks>
     public static async Task StreamAsync(GatewayContext context, HttpContext http, IChatProvider provider, ChatRequest request, TimeProvider time)
     {
@@ -52,12 +56,39 @@ internal static class TranslatedChatWriter
         var model = request.Model;
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var buffer = new ArrayBufferWriter<byte>(512);
+        var cap = OutputCap.For(context);
+        var openChoices = new List<int>(1);
         try
         {
             // Step 2
             while (hasUpdate)
             {
                 var update = updates.Current;
+                if (cap is not null && update.Usage is null && cap.Add(OutputCap.Pieces(update)))
+                {
+                    context.Usage = cap.UsageAtCut(context.Usage);
+                    foreach (var index in openChoices.Count == 0 ? [0] : openChoices)
+                    {
+                        await WriteChunkAsync(response, buffer, new ChatStreamUpdate { ChoiceIndex = index, FinishReason = FinishReason.Length }, id, model, created, includeUsage, cancellationToken);
+                    }
+
+                    if (includeUsage)
+                    {
+                        await WriteChunkAsync(response, buffer, new ChatStreamUpdate { Usage = context.Usage }, id, model, created, includeUsage, cancellationToken);
+                    }
+
+                    break;
+                }
+
+                if (update.Usage is null && update.FinishReason is null && !openChoices.Contains(update.ChoiceIndex))
+                {
+                    openChoices.Add(update.ChoiceIndex);
+                }
+                else if (update.FinishReason is not null)
+                {
+                    openChoices.Remove(update.ChoiceIndex);
+                }
+
                 id = update.Id is { } updateId ? (updateId.StartsWith("chatcmpl", StringComparison.Ordinal) ? updateId : "chatcmpl-" + updateId) : id;
                 model = update.Model ?? model;
                 if (update.Usage is { } usage)
@@ -68,16 +99,7 @@ internal static class TranslatedChatWriter
                 if (update.Usage is null || includeUsage)
                 {
                     context.FirstTokenTimestamp ??= time.GetTimestamp();
-                    buffer.ResetWrittenCount();
-                    buffer.Write("data: "u8);
-                    using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
-                    {
-                        OpenAIStreamMapper.Write(writer, update, id, model, created, includeUsage);
-                    }
-
-                    buffer.Write("\n\n"u8);
-                    await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
-                    await response.Body.FlushAsync(cancellationToken);
+                    await WriteChunkAsync(response, buffer, update, id, model, created, includeUsage, cancellationToken);
                 }
 
                 hasUpdate = await updates.MoveNextAsync();
@@ -93,5 +115,19 @@ internal static class TranslatedChatWriter
             context.ErrorType = ex.ErrorType;
             await OpenAIErrorWriter.WriteStreamEventAsync(http, ex, cancellationToken);
         }
+    }
+
+    private static async Task WriteChunkAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, ChatStreamUpdate update, string id, string model, long created, bool includeUsage, CancellationToken cancellationToken)
+    {
+        buffer.ResetWrittenCount();
+        buffer.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
+        {
+            OpenAIStreamMapper.Write(writer, update, id, model, created, includeUsage);
+        }
+
+        buffer.Write("\n\n"u8);
+        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
     }
 }

@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
+using System.Text.Json;
+using Tollgate.Core.Limits;
 using Tollgate.Server.Endpoints.OpenAI;
 
 namespace Tollgate.Server.Tests.Endpoints.OpenAI;
@@ -85,12 +87,116 @@ public sealed class SseEventRelayTests
     public void ContainsUsageObject_OnlyForANonNullObject(string json, bool expected) =>
         Assert.Equal(expected, SseEventRelay.ContainsUsageObject(Encoding.UTF8.GetBytes(json)));
 
-    private static async Task<(string Output, SseEventRelay Relay)> RelayAsync(string input, bool hideUsageChunk, bool oneByteReads)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelayAsync_CappedStreamWithinTheReservation_RelaysBytesUnchanged(bool oneByteReads)
+    {
+        var input = Content("a") + Content("b") + Chunk2 + UsageChunk + Done;
+
+        var (output, relay) = await RelayAsync(input, hideUsageChunk: false, oneByteReads, new SseEventRelay(new OutputCap(2)));
+
+        Assert.Equal(input, output);
+        Assert.False(relay.Ended);
+        Assert.Equal(3, relay.Usage!.OutputTokens);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelayAsync_CappedStreamPastTheReservation_EndsWithLengthAndDone(bool oneByteReads)
+    {
+        var input = Content("a") + Content("b") + Content("c") + Content("d") + Chunk2 + UsageChunk + Done;
+
+        var (output, relay) = await RelayAsync(input, hideUsageChunk: true, oneByteReads, new SseEventRelay(new OutputCap(2, promptEstimate: 11)));
+
+        var events = Events(output);
+        Assert.Equal(4, events.Count);
+        Assert.Equal(Content("a") + Content("b"), "data: " + events[0] + "\n\n" + "data: " + events[1] + "\n\n");
+        using var finish = JsonDocument.Parse(events[2]);
+        Assert.Equal("c", finish.RootElement.GetProperty("id").GetString());
+        Assert.Equal("gpt-x", finish.RootElement.GetProperty("model").GetString());
+        Assert.Equal("chat.completion.chunk", finish.RootElement.GetProperty("object").GetString());
+        var choice = Assert.Single(finish.RootElement.GetProperty("choices").EnumerateArray());
+        Assert.Equal(0, choice.GetProperty("index").GetInt32());
+        Assert.Equal("length", choice.GetProperty("finish_reason").GetString());
+        Assert.Equal("[DONE]", events[3]);
+        Assert.True(relay.Ended);
+        Assert.Equal(11, relay.Usage!.InputTokens);
+        Assert.Equal(3, relay.Usage.OutputTokens);
+    }
+
+    [Fact]
+    public async Task RelayAsync_CutWhenTheClientAskedForUsage_WritesTheUsageChunk()
+    {
+        var input = Content("a") + Content("b") + Content("c") + Chunk2 + UsageChunk + Done;
+
+        var (output, _) = await RelayAsync(input, hideUsageChunk: false, oneByteReads: false, new SseEventRelay(new OutputCap(1, promptEstimate: 11), clientWantsUsage: true));
+
+        var events = Events(output);
+        Assert.Equal(4, events.Count);
+        using var finish = JsonDocument.Parse(events[1]);
+        Assert.Equal("length", finish.RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, finish.RootElement.GetProperty("usage").ValueKind);
+        using var usage = JsonDocument.Parse(events[2]);
+        Assert.Equal(0, usage.RootElement.GetProperty("choices").GetArrayLength());
+        Assert.Equal(11, usage.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(2, usage.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("[DONE]", events[3]);
+    }
+
+    [Fact]
+    public async Task RelayAsync_CutWithSeveralChoices_FinishesEveryUnfinishedChoice()
+    {
+        var input = Content("a", index: 0) + Content("b", index: 1) + Finish(index: 0) + Content("c", index: 1) + Content("d", index: 1) + Done;
+
+        var (output, _) = await RelayAsync(input, hideUsageChunk: false, oneByteReads: false, new SseEventRelay(new OutputCap(3)));
+
+        // a, b, choice 0's own finish and c are relayed; d goes past the cap, so only choice 1 is finished by the relay.
+        var events = Events(output);
+        Assert.Equal(6, events.Count);
+        using var finish = JsonDocument.Parse(events[4]);
+        var choice = Assert.Single(finish.RootElement.GetProperty("choices").EnumerateArray());
+        Assert.Equal(1, choice.GetProperty("index").GetInt32());
+        Assert.Equal("length", choice.GetProperty("finish_reason").GetString());
+        Assert.Equal("[DONE]", events[5]);
+    }
+
+    [Fact]
+    public async Task RelayAsync_CapCountsToolArgumentsAndReasoning()
+    {
+        var input =
+            "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"think\"}}]}\n\n" +
+            "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}\n\n" +
+            "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"a\\\"\"}}]}}]}\n\n" +
+            "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\":1}\"}}]}}]}\n\n" +
+            Done;
+        var cap = new OutputCap(2);
+
+        var (output, relay) = await RelayAsync(input, hideUsageChunk: false, oneByteReads: false, new SseEventRelay(cap));
+
+        Assert.True(relay.Ended);
+        Assert.Equal(3, cap.Counted);
+        Assert.DoesNotContain(":1}", output, StringComparison.Ordinal);
+        Assert.Contains("\"finish_reason\":\"length\"", output, StringComparison.Ordinal);
+    }
+
+    private static string Content(string text, int index = 0) =>
+        $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-x\",\"choices\":[{{\"index\":{index},\"delta\":{{\"content\":\"{text}\"}}}}],\"usage\":null}}\n\n";
+
+    private static string Finish(int index) =>
+        $"data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-x\",\"choices\":[{{\"index\":{index},\"delta\":{{}},\"finish_reason\":\"stop\"}}],\"usage\":null}}\n\n";
+
+    /// <summary>The data of each event in <paramref name="output"/>.</summary>
+    private static List<string> Events(string output) =>
+        [.. output.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..])];
+
+    private static async Task<(string Output, SseEventRelay Relay)> RelayAsync(string input, bool hideUsageChunk, bool oneByteReads, SseEventRelay? relay = null)
     {
         var bytes = Encoding.UTF8.GetBytes(input);
         Stream upstream = oneByteReads ? new TrickleStream(bytes) : new MemoryStream(bytes);
         var pipe = new Pipe();
-        var relay = new SseEventRelay();
+        relay ??= new SseEventRelay();
         await relay.RelayAsync(upstream, pipe.Writer, hideUsageChunk, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         await pipe.Writer.CompleteAsync();
         using var collected = new MemoryStream();
