@@ -165,6 +165,7 @@ internal static partial class TollgateServer
         services.AddSingleton<UserAdminEndpoints>();
         services.AddSingleton<AuditAdminEndpoints>();
         services.AddSingleton<SpendAdminEndpoints>();
+        services.AddSingleton<DeploymentAdminEndpoints>();
     }
 
     /// <summary>
