@@ -191,6 +191,9 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
                     };
                     Complete(attempt, record, Outcome(failureClass), context.Stream, retryAfter);
                     attempt.Dispose();
+
+                    // Until an attempt wins, the request is attributed to the last deployment that failed it.
+                    context.Target = attempt.Target;
                     LogAttemptFailed(logger, context.RequestId, attempt.Number, attempt.Target.Model.Name, attempt.Target.Deployment.Key, record.StatusCode ?? 0, failureClass);
                     if (failureClass == FailureClass.Fatal)
                     {
