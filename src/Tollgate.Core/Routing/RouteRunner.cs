@@ -128,19 +128,29 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
                     hedgeTimer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, hedgeCancel.Token);
                 }
 
-                var tasks = new Task[running.Count + (hedgeTimer is null ? 0 : 1)];
-                for (var i = 0; i < running.Count; i++)
+                Task done;
+                if (hedgeTimer is null && running.Count == 1)
                 {
-                    tasks[i] = running[i].Task;
+                    // The usual case: one attempt and nothing to race it; it is awaited below.
+                    done = running[0].Task;
+                }
+                else
+                {
+                    var tasks = new Task[running.Count + (hedgeTimer is null ? 0 : 1)];
+                    for (var i = 0; i < running.Count; i++)
+                    {
+                        tasks[i] = running[i].Task;
+                    }
+
+                    if (hedgeTimer is not null)
+                    {
+                        tasks[^1] = hedgeTimer;
+                    }
+
+                    done = await Task.WhenAny(tasks).ConfigureAwait(false);
+                    await hedgeCancel.CancelAsync();
                 }
 
-                if (hedgeTimer is not null)
-                {
-                    tasks[^1] = hedgeTimer;
-                }
-
-                var done = await Task.WhenAny(tasks).ConfigureAwait(false);
-                await hedgeCancel.CancelAsync();
                 if (done == hedgeTimer)
                 {
                     var inFlight = running.Select(r => r.Attempt.Target.Deployment.Key).ToHashSet(StringComparer.Ordinal);
@@ -227,10 +237,23 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
         attempt.IsProbe = planned.Health.Begin();
         context.Attempts.Add(new RouteAttemptRecord(attempt.Number, planned.Model.Name, planned.Target.Deployment.Key, hedge));
         LogAttemptStarted(logger, context.RequestId, attempt.Number, planned.Model.Name, planned.Target.Deployment.Key, hedge);
-        return (attempt, StartOne(start, attempt));
+        return (attempt, planned.Model.Routing.Hedging is null ? StartNow(start, attempt) : StartBesideAsync(start, attempt));
     }
 
-    private static async Task<T> StartOne<T>(Func<RouteAttempt, Task<T>> start, RouteAttempt attempt)
+    private static Task<T> StartNow<T>(Func<RouteAttempt, Task<T>> start, RouteAttempt attempt)
+    {
+        try
+        {
+            return start(attempt);
+        }
+        catch (Exception ex)
+        {
+            // A start step that throws before its first await fails its attempt like any other.
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    private static async Task<T> StartBesideAsync<T>(Func<RouteAttempt, Task<T>> start, RouteAttempt attempt)
     {
         // Yield first, so a provider that does synchronous work before its first await cannot hold up the hedge timer.
         await Task.Yield();

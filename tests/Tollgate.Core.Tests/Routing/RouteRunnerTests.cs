@@ -321,6 +321,61 @@ public sealed class RouteRunnerTests
         Assert.InRange(counts["a/x"] / 2000.0, 0.72, 0.78);
     }
 
+    [Fact]
+    public async Task RunAsync_StartThrowsSynchronously_FailsOverLikeAnyFailure()
+    {
+        var bed = new RouteBed(Model("m", "a/x,b/y"));
+        bed.Script["a/x"] = _ => throw new ProviderException(ProviderErrorKind.Unreachable, 502, "refused");
+
+        Assert.Equal("b/y", await bed.RunAsync(bed.Context("m")));
+    }
+
+    [Fact]
+    public async Task RunAsync_HedgingByPercentileWithoutSamples_WaitsMaxDelay()
+    {
+        var bed = new RouteBed(Model("m", "a/x,b/y", new RoutingConfig { Hedging = new HedgingConfig { Percentile = 95, MaxDelay = TimeSpan.FromMilliseconds(150) } }));
+        var hedgeStarted = 0L;
+        var started = Stopwatch.GetTimestamp();
+        bed.Script["a/x"] = AnswersAfter(TimeSpan.FromSeconds(5), "slow");
+        bed.Script["b/y"] = _ =>
+        {
+            hedgeStarted = Stopwatch.GetTimestamp();
+            return Task.FromResult("hedge");
+        };
+
+        Assert.Equal("hedge", await bed.RunAsync(bed.Context("m", stream: true)));
+        Assert.InRange(Stopwatch.GetElapsedTime(started, hedgeStarted), TimeSpan.FromMilliseconds(140), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task RunAsync_IdleTimeoutWhileWriting_EndsTheAnswerAsATimeoutWithoutFailover()
+    {
+        var bed = new RouteBed(Model("m", "a/x,b/y", new RoutingConfig { IdleTimeout = TimeSpan.FromMilliseconds(100) }));
+        var context = bed.Context("m");
+        var written = 0;
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() => bed.Runner.RunAsync(
+            context,
+            attempt => Task.FromResult(new PrimedAnswer<string>(attempt.Target.Deployment.Key)),
+            async (_, attempt) =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    await Task.Delay(20, attempt.Token);
+                    attempt.MarkProgress();
+                    written++;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), attempt.Token);
+            }).WaitAsync(TestTimeout));
+
+        Assert.Equal(504, ex.StatusCode);
+        Assert.Contains("idle_timeout", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, written);
+        Assert.Single(context.Attempts);
+        Assert.Equal(AttemptOutcome.Failed, context.Attempts[0].Outcome);
+    }
+
     private static async Task Poll(Func<bool> condition)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(TestTimeout.TotalSeconds * Stopwatch.Frequency);
