@@ -67,6 +67,19 @@ public sealed class DeploymentHealth
         }
     }
 
+    /// <summary>Whether it is resting after a 429 or a report of no requests remaining.</summary>
+    public bool IsRateLimited
+    {
+        get
+        {
+            var now = _time.GetTimestamp();
+            lock (_gate)
+            {
+                return now < _rateLimitedUntil;
+            }
+        }
+    }
+
     /// <summary>An attempt starts. Returns whether it is the half-open circuit's probe.</summary>
     public bool Begin()
     {

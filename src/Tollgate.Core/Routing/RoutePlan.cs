@@ -17,7 +17,8 @@ namespace Tollgate.Core.Routing;
 /// Step 3: then up to <c>retries</c> more attempts go to the deployments that failed retryably, fewest tries first,
 /// each after its backoff (at least the upstream's Retry-After; a Retry-After over <c>backoff.max_retry_after</c>
 /// rules that deployment out).
-/// Step 4: when the model is spent, the fallback models: after a 429, <c>rate_limit_fallbacks</c> then
+/// Step 4: when the model is spent, the fallback models: after a 429 (or when its deployments were skipped as rate
+/// limited), <c>rate_limit_fallbacks</c> then
 /// <c>fallbacks</c>; after a context-window failure <c>context_window_fallbacks</c>; after a content-policy refusal
 /// <c>content_policy_fallbacks</c>; otherwise <c>fallbacks</c>. Only the requested model's lists are followed (a
 /// fallback's own fallbacks are not), and each model is entered once.
@@ -44,6 +45,7 @@ public sealed class RoutePlan
     private bool _fallbacksQueued;
     private bool _anyAttempt;
     private bool _bestEffortUsed;
+    private bool _skippedRateLimited;
 
     private RoutePlan(GatewaySnapshot snapshot, ModelConfig requested, DeploymentHealthRegistry registry, Random random, TimeProvider time, bool stream, long? promptTokens)
     {
@@ -158,12 +160,21 @@ public sealed class RoutePlan
         // Step 2
         foreach (var index in _order)
         {
-            if (_tries[index] == 0 && IsAvailable(model, index) &&
-                (inFlight is null || !inFlight.Contains(model.Deployments[index].Key)))
+            if (_tries[index] != 0 || (inFlight is not null && inFlight.Contains(model.Deployments[index].Key)))
+            {
+                continue;
+            }
+
+            if (IsAvailable(model, index))
             {
                 _tries[index]++;
                 return new PlannedAttempt(Target(model, index), index, _registry.For(model.Deployments[index]), TimeSpan.Zero);
             }
+
+            // A deployment skipped for its rate limit sends the request to the rate-limit fallbacks, as a 429 would.
+            var health = _registry.For(model.Deployments[index]);
+            _skippedRateLimited |= health.IsRateLimited ||
+                (model.Routing.Strategy == RoutingStrategy.UsageBased && health.Utilization(model.Deployments[index]) > 1);
         }
 
         if (hedge || _retriesUsed >= model.Routing.Retries)
@@ -234,7 +245,7 @@ public sealed class RoutePlan
 
         _fallbacksQueued = true;
         var routing = Requested.Routing;
-        switch (LastFailure)
+        switch (LastFailure ?? (_skippedRateLimited ? FailureClass.RateLimited : null))
         {
             case FailureClass.RateLimited:
                 Queue(routing.RateLimitFallbacks);

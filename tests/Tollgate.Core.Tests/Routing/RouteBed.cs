@@ -26,7 +26,7 @@ internal sealed class RouteBed
     public RouteBed(TimeProvider time, params ModelConfig[] models)
     {
         Time = time;
-        var providers = "abcdef".Select(c => TestGateway.Provider(c.ToString())).ToList();
+        var providers = "abcdef".Select(c => TestGateway.Provider(c.ToString(), type: "openai")).ToList();
         var config = TestGateway.Config(providers, models);
         _snapshot = TestGateway.Snapshot(config, providers.ToDictionary(p => p.Name, p => (IChatProvider)new FakeChatProvider(p), StringComparer.Ordinal));
         Registry = new DeploymentHealthRegistry(time);

@@ -376,6 +376,107 @@ public sealed class RouteRunnerTests
         Assert.Equal(AttemptOutcome.Failed, context.Attempts[0].Outcome);
     }
 
+    [Fact]
+    public async Task RunAsync_UsageBased_StaysUnderEachDeploymentsRpm()
+    {
+        var bed = new RouteBed(new ModelConfig
+        {
+            Name = "m",
+            Deployments = [new() { Provider = "a", Model = "x", RequestsPerMinute = 5 }, new() { Provider = "b", Model = "y", RequestsPerMinute = 15 }],
+            Routing = new RoutingConfig { Strategy = RoutingStrategy.UsageBased, Fallbacks = ["spare"] },
+        }, Model("spare", "c/z"));
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        for (var i = 0; i < 25; i++)
+        {
+            var answer = await bed.RunAsync(bed.Context("m"));
+            counts[answer] = counts.GetValueOrDefault(answer) + 1;
+        }
+
+        Assert.Equal(5, counts["a/x"]);
+        Assert.Equal(15, counts["b/y"]);
+        Assert.Equal(5, counts["c/z"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_UsageBased_LearnsCapacityFromA429()
+    {
+        var bed = new RouteBed(new ModelConfig
+        {
+            Name = "m",
+            Deployments = [new() { Provider = "a", Model = "x", RequestsPerMinute = 100 }, new() { Provider = "b", Model = "y", RequestsPerMinute = 100 }],
+            Routing = new RoutingConfig { Strategy = RoutingStrategy.UsageBased },
+        });
+        var calls = 0;
+        bed.Script["a/x"] = attempt => ++calls == 4
+            ? Task.FromException<string>(new ProviderException(ProviderErrorKind.Upstream, 429, "slow down") { RetryAfter = TimeSpan.FromMilliseconds(1) })
+            : Task.FromResult(attempt.Target.Deployment.Key);
+        for (var i = 0; i < 12; i++)
+        {
+            await bed.RunAsync(bed.Context("m"));
+        }
+
+        var stats = bed.Registry.For(new DeploymentConfig { Provider = "a", Model = "x" }).Snapshot();
+        Assert.Equal(3, stats.LearnedRequestsPerMinute);
+        Assert.Equal(4, calls);
+        Assert.Equal(4, stats.RequestsLastMinute);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeastLatency_SendsMostRequestsToTheFasterDeployment()
+    {
+        var bed = new RouteBed(Model("m", "a/x,b/y", new RoutingConfig { Strategy = RoutingStrategy.LeastLatency }));
+        bed.Script["a/x"] = AnswersAfter(TimeSpan.FromMilliseconds(40), "slow");
+        bed.Script["b/y"] = AnswersAfter(TimeSpan.FromMilliseconds(1), "fast");
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        for (var i = 0; i < 20; i++)
+        {
+            var answer = await bed.RunAsync(bed.Context("m"));
+            counts[answer] = counts.GetValueOrDefault(answer) + 1;
+        }
+
+        // Each is measured once (unmeasured first), then the faster one takes every request.
+        Assert.Equal(1, counts["slow"]);
+        Assert.Equal(19, counts["fast"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeastBusy_SpreadsConcurrentRequests()
+    {
+        var bed = new RouteBed(Model("m", "a/x,b/y,c/z", new RoutingConfig { Strategy = RoutingStrategy.LeastBusy }));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var key in new[] { "a/x", "b/y", "c/z" })
+        {
+            bed.Script[key] = async attempt =>
+            {
+                await release.Task.WaitAsync(attempt.Token);
+                return attempt.Target.Deployment.Key;
+            };
+        }
+
+        var running = new List<Task<string>>();
+        for (var i = 0; i < 3; i++)
+        {
+            running.Add(bed.RunAsync(bed.Context("m")));
+            await Poll(() => bed.Started.Count == running.Count);
+        }
+
+        release.SetResult();
+        var answers = await Task.WhenAll(running).WaitAsync(TestTimeout);
+        Assert.Equal(["a/x", "b/y", "c/z"], answers.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_LowestCost_PicksTheCheapestCatalogPrice()
+    {
+        var bed = new RouteBed(Model("m", "a/gpt-4o,b/gpt-4o-mini,c/gpt-4.1", new RoutingConfig { Strategy = RoutingStrategy.LowestCost }));
+        bed.Script["b/gpt-4o-mini"] = Fails(503);
+
+        Assert.Equal("c/gpt-4.1", await bed.RunAsync(bed.Context("m")));
+        Assert.Equal(["b/gpt-4o-mini", "c/gpt-4.1"], bed.Started);
+    }
+
     private static async Task Poll(Func<bool> condition)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(TestTimeout.TotalSeconds * Stopwatch.Frequency);

@@ -74,6 +74,29 @@ public sealed class RoutingEndToEndTests(RoutingFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Chat_429WithNoRequestsRemaining_RestsTheDeploymentAndSkipsItToTheRateLimitFallback()
+    {
+        using (var first = await PostChatAsync("rate-limited-twice"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal("2", Header(first, "x-tollgate-attempts"));
+        }
+
+        var resting = await DeploymentAsync("rate-limited-twice", "up-limited/fail-429");
+        Assert.Equal("rate_limited", resting.GetProperty("state").GetString());
+        Assert.Equal(0, resting.GetProperty("remaining_requests").GetInt64());
+        Assert.False(resting.GetProperty("available").GetBoolean());
+
+        // While it rests (retry-after: 2), the next request goes straight to the rate-limit fallback.
+        var before = fixture.OpenAI.Requests.Count(r => r.Body.Contains("fail-429", StringComparison.Ordinal));
+        using var second = await PostChatAsync("rate-limited-twice");
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("1", Header(second, "x-tollgate-attempts"));
+        Assert.Equal("up/gpt-4o-mini", Header(second, "x-tollgate-deployment"));
+        Assert.Equal(before, fixture.OpenAI.Requests.Count(r => r.Body.Contains("fail-429", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Chat_NonRetryableClientError_IsAnsweredWithoutTryingOthers()
     {
         var before = fixture.OpenAI.Requests.Count;

@@ -39,6 +39,10 @@ public sealed class RoutingFixture : IAsyncLifetime
             type: openai
             base_url: {{openAIBaseUrl}}
             api_key: {{GatewayFixture.UpstreamKey}}
+          up-limited:
+            type: openai
+            base_url: {{openAIBaseUrl}}
+            api_key: {{GatewayFixture.UpstreamKey}}
           claude:
             type: anthropic
             base_url: {{anthropicBaseUrl}}
@@ -67,6 +71,9 @@ public sealed class RoutingFixture : IAsyncLifetime
             fallbacks: [target]
           rate-limited:
             deployments: [ { provider: up, model: fail-429 } ]
+            rate_limit_fallbacks: [target]
+          rate-limited-twice:
+            deployments: [ { provider: up-limited, model: fail-429 } ]
             rate_limit_fallbacks: [target]
           target:
             deployments: [ { provider: up, model: gpt-4o-mini } ]
