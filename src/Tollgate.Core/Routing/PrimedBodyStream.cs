@@ -34,7 +34,7 @@ internal sealed class PrimedBodyStream(byte[] prefix, int prefixLength, Stream i
 
         // The attempt's token ends the read too: the deadline and the idle timeout apply to the relay.
         int read;
-        if (cancellationToken.CanBeCanceled && cancellationToken != attempt.Token)
+        if (cancellationToken.CanBeCanceled && cancellationToken != attempt.Token && cancellationToken != attempt.RequestAborted)
         {
             using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
             read = await inner.ReadAsync(buffer, both.Token);

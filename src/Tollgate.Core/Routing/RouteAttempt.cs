@@ -17,11 +17,13 @@ public sealed class RouteAttempt : IDisposable
     private volatile bool _cancelledByRunner;
     private int _disposed;
 
-    internal RouteAttempt(PlannedAttempt planned, int number, bool hedge, TimeProvider time, CancellationToken parent)
+    internal RouteAttempt(PlannedAttempt planned, RouteAttemptRecord record, bool hedge, TimeProvider time, CancellationToken requestAborted, CancellationToken parent)
     {
         Planned = planned;
-        Number = number;
+        Record = record;
+        Number = record.Number;
         IsHedge = hedge;
+        RequestAborted = requestAborted;
         _parent = parent;
         _time = time;
         _idle = planned.Model.Routing.IdleTimeout;
@@ -54,6 +56,11 @@ public sealed class RouteAttempt : IDisposable
     public long? FirstTokenTimestamp { get; private set; }
 
     internal PlannedAttempt Planned { get; }
+
+    internal RouteAttemptRecord Record { get; }
+
+    /// <summary>The client's token: <see cref="Token"/> is cancelled with it, so a read passed either needs no second token.</summary>
+    internal CancellationToken RequestAborted { get; }
 
     internal bool IsProbe { get; set; }
 

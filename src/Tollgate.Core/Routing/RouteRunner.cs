@@ -54,13 +54,13 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
         // Step 5
         context.Target = attempt.Target;
         attempt.MarkFirstToken();
-        var record = context.Attempts[attempt.Number - 1];
+        var record = attempt.Record;
         record.Won = true;
         try
         {
             await write(answer, attempt);
             var outcome = context.StatusCode >= 500 ? AttemptOutcome.Failed : AttemptOutcome.Succeeded;
-            Complete(attempt, record, outcome, context.Stream);
+            Complete(context, attempt, record, outcome);
             if (context.Usage is { } usage)
             {
                 attempt.Planned.Health.AddTokens(usage.TotalTokens);
@@ -68,14 +68,14 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
-            Complete(attempt, record, AttemptOutcome.Failed, context.Stream);
+            Complete(context, attempt, record, AttemptOutcome.Failed);
             throw deadline is { } passed && deadlineSource.IsCancellationRequested
                 ? DeadlineExceeded(passed, context)
                 : AttemptTimeout(attempt.ExpiredTimeout ?? "idle_timeout");
         }
         catch (Exception ex)
         {
-            Complete(attempt, record, context.RequestAborted.IsCancellationRequested ? AttemptOutcome.Cancelled : Outcome(FailureClassifier.Classify(ex)), context.Stream);
+            Complete(context, attempt, record, context.RequestAborted.IsCancellationRequested ? AttemptOutcome.Cancelled : Outcome(FailureClassifier.Classify(ex)));
             throw;
         }
         finally
@@ -170,7 +170,7 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
                 var index = running.FindIndex(r => r.Task == done);
                 var (attempt, task) = running[index];
                 running.RemoveAt(index);
-                var record = context.Attempts[attempt.Number - 1];
+                var record = attempt.Record;
                 try
                 {
                     var answer = await task.ConfigureAwait(false);
@@ -178,13 +178,13 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
                 }
                 catch (Exception ex) when (context.RequestAborted.IsCancellationRequested)
                 {
-                    Complete(attempt, record, AttemptOutcome.Cancelled, context.Stream);
+                    Complete(context, attempt, record, AttemptOutcome.Cancelled);
                     attempt.Dispose();
                     ExceptionDispatchInfo.Throw(ex is OperationCanceledException ? ex : new OperationCanceledException(context.RequestAborted));
                 }
                 catch (OperationCanceledException) when (deadlineToken.IsCancellationRequested)
                 {
-                    Complete(attempt, record, AttemptOutcome.Cancelled, context.Stream);
+                    Complete(context, attempt, record, AttemptOutcome.Cancelled);
                     attempt.Dispose();
                     throw DeadlineExceeded(deadline!.Value, context);
                 }
@@ -199,7 +199,7 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
                         GatewayException g => g.StatusCode,
                         _ => null,
                     };
-                    Complete(attempt, record, Outcome(failureClass), context.Stream, retryAfter);
+                    Complete(context, attempt, record, Outcome(failureClass), retryAfter);
                     attempt.Dispose();
 
                     // Until an attempt wins, the request is attributed to the last deployment that failed it.
@@ -233,9 +233,10 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
 
     private (RouteAttempt, Task<T>) Launch<T>(GatewayContext context, PlannedAttempt planned, bool hedge, Func<RouteAttempt, Task<T>> start, CancellationToken deadlineToken)
     {
-        var attempt = new RouteAttempt(planned, context.Attempts.Count + 1, hedge, time, deadlineToken);
+        var record = new RouteAttemptRecord(context.Attempts.Count + 1, planned.Model.Name, planned.Target.Deployment.Key, hedge);
+        context.Attempts.Add(record);
+        var attempt = new RouteAttempt(planned, record, hedge, time, context.RequestAborted, deadlineToken);
         attempt.IsProbe = planned.Health.Begin();
-        context.Attempts.Add(new RouteAttemptRecord(attempt.Number, planned.Model.Name, planned.Target.Deployment.Key, hedge));
         LogAttemptStarted(logger, context.RequestId, attempt.Number, planned.Model.Name, planned.Target.Deployment.Key, hedge);
         return (attempt, planned.Model.Routing.Hedging is null ? StartNow(start, attempt) : StartBesideAsync(start, attempt));
     }
@@ -263,7 +264,7 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
     private async Task ReleaseAsync<T>(GatewayContext context, RouteAttempt attempt, Task<T> task)
         where T : class, IAsyncDisposable
     {
-        var record = context.Attempts[attempt.Number - 1];
+        var record = attempt.Record;
         try
         {
             var answer = await task.ConfigureAwait(false);
@@ -279,12 +280,12 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
         }
         finally
         {
-            Complete(attempt, record, AttemptOutcome.Cancelled, context.Stream);
+            Complete(context, attempt, record, AttemptOutcome.Cancelled);
             attempt.Dispose();
         }
     }
 
-    private void Complete(RouteAttempt attempt, RouteAttemptRecord record, AttemptOutcome outcome, bool stream, TimeSpan? retryAfter = null)
+    private void Complete(GatewayContext context, RouteAttempt attempt, RouteAttemptRecord record, AttemptOutcome outcome, TimeSpan? retryAfter = null)
     {
         if (record.Outcome is not null)
         {
@@ -292,6 +293,12 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
         }
 
         record.Outcome = outcome;
+        var stream = context.Stream;
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var elapsedMs = time.GetElapsedTime(attempt.StartTimestamp).TotalMilliseconds;
+            LogAttemptEnded(logger, context.RequestId, attempt.Number, record.Deployment, outcome, elapsedMs);
+        }
         double? ttft = null;
         double? latency = null;
         if (outcome == AttemptOutcome.Succeeded)
@@ -351,6 +358,9 @@ public sealed partial class RouteRunner(TimeProvider time, ILogger<RouteRunner> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} attempt {Number}: model {Model} on {Deployment} failed with {Status} ({FailureClass})")]
     private static partial void LogAttemptFailed(ILogger logger, string requestId, int number, string model, string deployment, int status, FailureClass failureClass);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} attempt {Number} on {Deployment} ended: {Outcome} after {ElapsedMs} ms")]
+    private static partial void LogAttemptEnded(ILogger logger, string requestId, int number, string deployment, AttemptOutcome outcome, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} attempt {Number}: releasing a cancelled attempt failed")]
     private static partial void LogReleaseFailed(ILogger logger, string requestId, int number, Exception exception);
