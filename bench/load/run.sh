@@ -21,6 +21,7 @@ STREAMS=${STREAMS:-1000}          # concurrent open streams for the memory test
 HOLD=${HOLD:-15}                  # seconds the streams are held open
 PROXY_CORE=${PROXY_CORE:-1}
 LOAD_CORE=${LOAD_CORE:-0}
+METERING_AB=${METERING_AB:-1}     # 1: also measure a second Tollgate with storage.ledger: false (what metering costs)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -139,6 +140,9 @@ models:
   bench-delay: { deployments: [ { provider: delay, model: gpt-4o-mini } ] }
   bench-slow: { deployments: [ { provider: slow, model: gpt-4o-mini } ] }
 EOF
+# The A/B twin: the same binary and config with no ledger, in its own data directory.
+sed -e "s|^server: { master_key: sk-bench }|server: { master_key: sk-bench, data_dir: $WORK/noledger }\nstorage: { ledger: false }|" \
+  "$WORK/tollgate.yaml" >"$WORK/tollgate-noledger.yaml"
 
 wait_ready() { # url
   local i
@@ -167,12 +171,19 @@ TOLLGATE_ENV=(DOTNET_TC_CallCountingDelayMs=0)
 (cd "$WORK" && exec env "${TOLLGATE_ENV[@]}" taskset -c "$PROXY_CORE" dotnet "$WORK/tollgate/tollgate.dll" serve \
   --config "$WORK/tollgate.yaml" --urls http://127.0.0.1:18100) >"$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!; PIDS+=("$TOLLGATE_PID")
+if [[ "$METERING_AB" == 1 ]]; then
+  (cd "$WORK" && exec env "${TOLLGATE_ENV[@]}" taskset -c "$PROXY_CORE" dotnet "$WORK/tollgate/tollgate.dll" serve \
+    --config "$WORK/tollgate-noledger.yaml" --urls http://127.0.0.1:18101) >"$WORK/tollgate-noledger.log" 2>&1 &
+  NOLEDGER_PID=$!; PIDS+=("$NOLEDGER_PID")
+fi
 
 wait_ready http://127.0.0.1:18083/healthz
 wait_ready http://127.0.0.1:18100/readyz
+[[ "$METERING_AB" == 1 ]] && wait_ready http://127.0.0.1:18101/readyz
 sleep 0.5
 
 TOLLGATE="http://127.0.0.1:18100/v1/chat/completions"
+NOLEDGER="http://127.0.0.1:18101/v1/chat/completions"
 curl -fsS -o "$WORK/check.json" -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
   --data-binary "$(sed -e 's/__MODEL__/bench-json/' -e 's/__STREAM__/false/' "$HERE/chat-body.json")" "$TOLLGATE" \
   || { echo "Tollgate did not answer the check request; see $WORK/tollgate.log" >&2; exit 1; }
@@ -234,6 +245,12 @@ log "warming up Tollgate for ${WARMUP}s"
 half=$(( (WARMUP + 1) / 2 ))
 MODEL=bench-json taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${half}s" -s "$HERE/chat.lua" "$TOLLGATE" >/dev/null
 MODEL=bench-sse taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${half}s" -s "$HERE/chat-stream.lua" "$TOLLGATE" >/dev/null
+if [[ "$METERING_AB" == 1 ]]; then
+  log "warming up the no-ledger twin for ${WARMUP}s"
+  MODEL=bench-json taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${half}s" -s "$HERE/chat.lua" "$NOLEDGER" >/dev/null
+  MODEL=bench-sse taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${half}s" -s "$HERE/chat-stream.lua" "$NOLEDGER" >/dev/null
+  MODEL=bench-delay taskset -c "$LOAD_CORE" wrk -t1 -c"$DELAY_CONNECTIONS" -d3s -s "$HERE/chat.lua" "$NOLEDGER" >/dev/null
+fi
 # Both proxies also open their connections to every upstream before measuring (else the 200 ms test's p99 is the
 # first requests' connection setup to the delayed upstream).
 for url in http://127.0.0.1:18090/json/v1/chat/completions http://127.0.0.1:18090/sse/v1/chat/completions; do
@@ -255,14 +272,18 @@ for i in $(seq 1 "$SLICES"); do
   slice json_direct chat.lua bench-json http://127.0.0.1:18081/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$UPSTREAM_PID" "$i"
   slice json_nginx chat.lua bench-json http://127.0.0.1:18090/json/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$PROXY_PID" "$i"
   slice json_tollgate chat.lua bench-json "$TOLLGATE" "$CONNECTIONS" "$slice_secs" "$TOLLGATE_PID" "$i"
+  if [[ "$METERING_AB" == 1 ]]; then slice json_noledger chat.lua bench-json "$NOLEDGER" "$CONNECTIONS" "$slice_secs" "$NOLEDGER_PID" "$i"; fi
 done
 for n in json_direct json_nginx json_tollgate; do aggregate "$n"; done
+if [[ "$METERING_AB" == 1 ]]; then aggregate json_noledger; fi
 for i in $(seq 1 "$SLICES"); do
   slice sse_direct chat-stream.lua bench-sse http://127.0.0.1:18082/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$UPSTREAM_PID" "$i"
   slice sse_nginx chat-stream.lua bench-sse http://127.0.0.1:18090/sse/v1/chat/completions "$CONNECTIONS" "$slice_secs" "$PROXY_PID" "$i"
   slice sse_tollgate chat-stream.lua bench-sse "$TOLLGATE" "$CONNECTIONS" "$slice_secs" "$TOLLGATE_PID" "$i"
+  if [[ "$METERING_AB" == 1 ]]; then slice sse_noledger chat-stream.lua bench-sse "$NOLEDGER" "$CONNECTIONS" "$slice_secs" "$NOLEDGER_PID" "$i"; fi
 done
 for n in sse_direct sse_nginx sse_tollgate; do aggregate "$n"; done
+if [[ "$METERING_AB" == 1 ]]; then aggregate sse_noledger; fi
 
 # The 200 ms runs measure what a proxy adds when it is NOT busy. Straight after minutes at saturation, Tollgate spends
 # a few seconds catching up (tiered JIT work deferred while the core was full, thread pool back to its idle size), which
@@ -270,12 +291,17 @@ for n in sse_direct sse_nginx sse_tollgate; do aggregate "$n"; done
 # load, discarded, before the measured runs.
 log "settling ${SETTLE}s, then 3s of 200 ms upstream load per proxy, discarded"
 sleep "$SETTLE"
-for url in http://127.0.0.1:18090/delay/v1/chat/completions "$TOLLGATE"; do
+DELAY_URLS=(http://127.0.0.1:18090/delay/v1/chat/completions "$TOLLGATE")
+if [[ "$METERING_AB" == 1 ]]; then DELAY_URLS+=("$NOLEDGER"); fi
+for url in "${DELAY_URLS[@]}"; do
   MODEL=bench-delay taskset -c "$LOAD_CORE" wrk -t1 -c"$DELAY_CONNECTIONS" -d3s -s "$HERE/chat.lua" "$url" >/dev/null
 done
 log "200 ms upstream, ${DELAY_CONNECTIONS} connections"
 run_wrk delay_nginx chat.lua bench-delay http://127.0.0.1:18090/delay/v1/chat/completions "$DELAY_CONNECTIONS" "$DURATION" "$PROXY_PID"
 run_wrk delay_tollgate chat.lua bench-delay "$TOLLGATE" "$DELAY_CONNECTIONS" "$DURATION" "$TOLLGATE_PID"
+if [[ "$METERING_AB" == 1 ]]; then
+  run_wrk delay_noledger chat.lua bench-delay "$NOLEDGER" "$DELAY_CONNECTIONS" "$DURATION" "$NOLEDGER_PID"
+fi
 
 log "time to first byte of a stream, ${TTFT_N} sequential requests each"
 sed -e 's/__MODEL__/bench-sse/' -e 's/__STREAM__/true/' "$HERE/chat-body.json" >"$WORK/stream-body.json"
@@ -289,7 +315,9 @@ ttft_p50_us() { # URL
 TTFT_DIRECT=$(ttft_p50_us http://127.0.0.1:18082/v1/chat/completions)
 TTFT_NGINX=$(ttft_p50_us http://127.0.0.1:18090/sse/v1/chat/completions)
 TTFT_TOLLGATE=$(ttft_p50_us "$TOLLGATE")
-log "TTFT p50 us: direct=$TTFT_DIRECT nginx=$TTFT_NGINX tollgate=$TTFT_TOLLGATE"
+TTFT_NOLEDGER=-
+if [[ "$METERING_AB" == 1 ]]; then TTFT_NOLEDGER=$(ttft_p50_us "$NOLEDGER"); fi
+log "TTFT p50 us: direct=$TTFT_DIRECT nginx=$TTFT_NGINX tollgate=$TTFT_TOLLGATE noledger=$TTFT_NOLEDGER"
 
 # hold_streams NAME URL PID: opens $STREAMS slow streams, samples RSS and established connections near the end.
 hold_streams() {
@@ -324,13 +352,14 @@ verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
   echo "proxies on core ${PROXY_CORE}; wrk, curl and upstreams on core ${LOAD_CORE}"
   echo
   printf '%-16s %10s %10s %10s %14s %8s\n' scenario req/s p50_ms p99_ms cpu_ms/req errors
-  for n in json_direct json_nginx json_tollgate sse_direct sse_nginx sse_tollgate delay_nginx delay_tollgate; do
+  for n in json_direct json_nginx json_tollgate json_noledger sse_direct sse_nginx sse_tollgate sse_noledger delay_nginx delay_tollgate delay_noledger; do
+    [[ -z "$(metric "$n" rps)" ]] && continue
     printf '%-16s %10s %10s %10s %14s %8s\n' "$n" "$(metric "$n" rps)" "$(ms "$(metric "$n" p50_us)")" \
       "$(ms "$(metric "$n" p99_us)")" "$(metric "$n" cpu_ms_per_req)" \
       "$(( $(metric "$n" errors) + $(metric "$n" status_errors) ))"
   done
   echo
-  printf 'TTFT p50 (us): direct %s, nginx %s, tollgate %s\n' "$TTFT_DIRECT" "$TTFT_NGINX" "$TTFT_TOLLGATE"
+  printf 'TTFT p50 (us): direct %s, nginx %s, tollgate %s, tollgate without ledger %s\n' "$TTFT_DIRECT" "$TTFT_NGINX" "$TTFT_TOLLGATE" "$TTFT_NOLEDGER"
   printf 'RSS (MB): tollgate idle after warm-up %.1f, with %s streams %.1f (%s open), after %.1f; nginx idle %.1f, with streams %.1f (%s open)\n' \
     "$(awk -v k="$RSS_IDLE" 'BEGIN { print k / 1024 }')" "$STREAMS" \
     "$(awk -v k="$(metric hold_tollgate rss_kb)" 'BEGIN { print k / 1024 }')" "$(metric hold_tollgate open)" \
@@ -355,6 +384,15 @@ verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
   printf '%-40s %-24s %s\n' "200 ms upstream p99 within 5 ms" "$(delta_ms "$d99" 0)" "$(verdict "$d99 <= 5000")"
   printf '%-40s %-24s %s\n' "SSE TTFT p50 within 1 ms of nginx" "$(delta_ms "$tt" 0)" "$(verdict "$tt <= 1000")"
   printf '%-40s %-24s %s\n' "RSS < 200 MB with ${STREAMS} streams" "$(awk -v k="$rss" 'BEGIN { printf "%.1f MB", k / 1024 }')" "$(verdict "$rss < 200 * 1024")"
+  if [[ "$METERING_AB" == 1 ]]; then
+    echo
+    echo "metering: ledger on vs storage.ledger: false (same binary, same interleaved slices)"
+    printf '%-40s %s\n' "JSON CPU/request (ms)" "$(metric json_tollgate cpu_ms_per_req) vs $(metric json_noledger cpu_ms_per_req) ($(ratio "$(metric json_tollgate cpu_ms_per_req)" "$(metric json_noledger cpu_ms_per_req)"))"
+    printf '%-40s %s\n' "SSE CPU/request (ms)" "$(metric sse_tollgate cpu_ms_per_req) vs $(metric sse_noledger cpu_ms_per_req) ($(ratio "$(metric sse_tollgate cpu_ms_per_req)" "$(metric sse_noledger cpu_ms_per_req)"))"
+    printf '%-40s %s\n' "200 ms upstream p50, ledger adds" "$(delta_ms "$(metric delay_tollgate p50_us)" "$(metric delay_noledger p50_us)")"
+    printf '%-40s %s\n' "200 ms upstream p99, ledger adds" "$(delta_ms "$(metric delay_tollgate p99_us)" "$(metric delay_noledger p99_us)")"
+    printf '%-40s %s\n' "SSE TTFT p50, ledger adds" "$(delta_ms "$TTFT_TOLLGATE" "$TTFT_NOLEDGER")"
+  fi
 } | tee "$RESULTS"
 cp "$WORK"/*.wrk "$WORK/metrics.txt" "$(dirname "$RESULTS")/" 2>/dev/null || true
 log "results: $RESULTS (raw wrk output alongside; work dir $WORK)"

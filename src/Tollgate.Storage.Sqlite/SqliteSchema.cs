@@ -144,6 +144,53 @@ internal static class SqliteSchema
             CREATE INDEX ledger_team_time ON ledger (team_id, time) WHERE team_id IS NOT NULL;
             CREATE INDEX ledger_user_time ON ledger (user_id, time) WHERE user_id IS NOT NULL;
             """),
+        (3, """
+            -- The ledger's write cost is mostly b-tree pages dirtied per batch (docs/PERFORMANCE.md, session 4):
+            -- 1. Request ids Tollgate made ('req_' and a UUIDv7's 32 lowercase hex digits) are stored as the UUID's 16
+            --    bytes, other ids as text (SqliteRequestIds): rows and the unique index shrink by 20 bytes an id.
+            -- 2. No index on key_id or user_id: no report Tollgate runs filters on them (the team admin's report filters
+            --    on team_id, budget seeding on time alone); a key or user filter with a time range searches ledger_time.
+            --    Each cost a page write per key or user in every batch.
+            -- The table is rebuilt (SQLite cannot change a column's type in place), keeping seq and every row.
+            CREATE TABLE ledger_v3 (
+                seq INTEGER PRIMARY KEY,
+                request_id BLOB NOT NULL,
+                time INTEGER NOT NULL,
+                key_id TEXT NOT NULL,
+                user_id TEXT,
+                team_id TEXT,
+                operation TEXT NOT NULL,
+                requested_model TEXT NOT NULL,
+                provider TEXT,
+                deployment_model TEXT,
+                stream INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                cached_input_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                reasoning_tokens INTEGER NOT NULL,
+                cost_nanos INTEGER,
+                latency_ms REAL NOT NULL,
+                ttft_ms REAL,
+                status INTEGER NOT NULL,
+                error_type TEXT,
+                tags TEXT NOT NULL
+            );
+            INSERT INTO ledger_v3
+            SELECT seq,
+                CASE WHEN length(request_id) = 36 AND request_id GLOB
+                    'req_[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'
+                THEN unhex(substr(request_id, 5)) ELSE request_id END,
+                time, key_id, user_id, team_id, operation, requested_model, provider, deployment_model, stream, input_tokens,
+                cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, latency_ms, ttft_ms,
+                status, error_type, tags
+            FROM ledger ORDER BY seq;
+            DROP TABLE ledger;
+            ALTER TABLE ledger_v3 RENAME TO ledger;
+            CREATE UNIQUE INDEX ledger_request ON ledger (request_id);
+            CREATE INDEX ledger_time ON ledger (time);
+            CREATE INDEX ledger_team_time ON ledger (team_id, time) WHERE team_id IS NOT NULL;
+            """),
     ];
 
     /// <summary>The newest version this build knows.</summary>

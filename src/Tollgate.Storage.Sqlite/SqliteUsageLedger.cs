@@ -7,8 +7,8 @@ namespace Tollgate.Storage.Sqlite;
 
 /// <summary>
 /// The usage ledger in SQLite. <see cref="AppendAsync"/> stores a batch in one transaction through one prepared
-/// <c>INSERT ... ON CONFLICT (request_id) DO NOTHING</c> kept on a dedicated connection, so a batch retried or replayed
-/// stores each record once.
+/// <c>INSERT ... ON CONFLICT (request_id) DO NOTHING</c> (<see cref="SqliteLedgerInsert"/>) kept on a dedicated
+/// connection, so a batch retried or replayed stores each record once.
 /// </summary>
 /// <remarks>
 /// Thread-safe; appends queue on the database's write gate. <see cref="AppendAsync"/> does its work synchronously on
@@ -18,7 +18,7 @@ namespace Tollgate.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, IDisposable
 {
-    private const string Columns = """
+    internal const string Columns = """
         request_id, time, key_id, user_id, team_id, operation, requested_model, provider, deployment_model, stream,
         input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos,
         latency_ms, ttft_ms, status, error_type, tags
@@ -27,8 +27,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
     private static readonly int EpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
 
     private SqliteConnection? _appendConnection;
-    private SqliteCommand? _insert;
-    private SqliteParameter[] _parameters = [];
+    private SqliteLedgerInsert? _insert;
 
     /// <inheritdoc/>
     public async Task AppendAsync(IReadOnlyList<LedgerRecord> records, CancellationToken cancellationToken)
@@ -45,18 +44,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
         {
             var insert = await PrepareInsertAsync(cancellationToken);
             using var transaction = _appendConnection!.BeginTransaction();
-            insert.Transaction = transaction;
-            for (var i = 0; i < records.Count; i++)
-            {
-                if ((i & 255) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                Bind(records[i]);
-                insert.ExecuteNonQuery();
-            }
-
+            insert.Execute(records, cancellationToken);
             transaction.Commit();
         }
         catch
@@ -109,7 +97,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM ledger WHERE request_id = $request_id;";
-        command.Parameters.AddWithValue("$request_id", requestId);
+        command.Parameters.AddWithValue("$request_id", SqliteRequestIds.ToColumn(requestId));
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         if (!await r.ReadAsync(cancellationToken))
         {
@@ -118,7 +106,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
 
         return new LedgerRecord
         {
-            RequestId = r.GetString(0),
+            RequestId = r.GetRequestId(0),
             Time = r.GetTime(1),
             KeyId = r.GetString(2),
             UserId = r.GetStringOrNull(3),
@@ -210,7 +198,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
         return sql.ToString();
     }
 
-    private async Task<SqliteCommand> PrepareInsertAsync(CancellationToken cancellationToken)
+    private async Task<SqliteLedgerInsert> PrepareInsertAsync(CancellationToken cancellationToken)
     {
         if (_insert is not null)
         {
@@ -220,75 +208,15 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger, I
         var connection = await database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var insert = connection.CreateCommand();
-            insert.CommandText = $"""
-                INSERT INTO ledger ({Columns})
-                VALUES ($request_id, $time, $key_id, $user_id, $team_id, $operation, $requested_model, $provider, $deployment_model, $stream,
-                    $input_tokens, $cached_input_tokens, $cache_write_tokens, $output_tokens, $reasoning_tokens, $cost_nanos,
-                    $latency_ms, $ttft_ms, $status, $error_type, $tags)
-                ON CONFLICT (request_id) DO NOTHING;
-                """;
-            _parameters =
-            [
-                insert.Parameters.Add("$request_id", SqliteType.Text),
-                insert.Parameters.Add("$time", SqliteType.Integer),
-                insert.Parameters.Add("$key_id", SqliteType.Text),
-                insert.Parameters.Add("$user_id", SqliteType.Text),
-                insert.Parameters.Add("$team_id", SqliteType.Text),
-                insert.Parameters.Add("$operation", SqliteType.Text),
-                insert.Parameters.Add("$requested_model", SqliteType.Text),
-                insert.Parameters.Add("$provider", SqliteType.Text),
-                insert.Parameters.Add("$deployment_model", SqliteType.Text),
-                insert.Parameters.Add("$stream", SqliteType.Integer),
-                insert.Parameters.Add("$input_tokens", SqliteType.Integer),
-                insert.Parameters.Add("$cached_input_tokens", SqliteType.Integer),
-                insert.Parameters.Add("$cache_write_tokens", SqliteType.Integer),
-                insert.Parameters.Add("$output_tokens", SqliteType.Integer),
-                insert.Parameters.Add("$reasoning_tokens", SqliteType.Integer),
-                insert.Parameters.Add("$cost_nanos", SqliteType.Integer),
-                insert.Parameters.Add("$latency_ms", SqliteType.Real),
-                insert.Parameters.Add("$ttft_ms", SqliteType.Real),
-                insert.Parameters.Add("$status", SqliteType.Integer),
-                insert.Parameters.Add("$error_type", SqliteType.Text),
-                insert.Parameters.Add("$tags", SqliteType.Text),
-            ];
-            Bind(new LedgerRecord { RequestId = "", Time = default, KeyId = "", Operation = "", RequestedModel = "" });
-            insert.Prepare();
+            _insert = new SqliteLedgerInsert(connection);
             _appendConnection = connection;
-            _insert = insert;
-            return insert;
+            return _insert;
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
         }
-    }
-
-    private void Bind(LedgerRecord record)
-    {
-        var p = _parameters;
-        p[0].Value = record.RequestId;
-        p[1].Value = SqliteValues.ToUnixMs(record.Time);
-        p[2].Value = record.KeyId;
-        p[3].Value = SqliteValues.OrNull(record.UserId);
-        p[4].Value = SqliteValues.OrNull(record.TeamId);
-        p[5].Value = record.Operation;
-        p[6].Value = record.RequestedModel;
-        p[7].Value = SqliteValues.OrNull(record.Provider);
-        p[8].Value = SqliteValues.OrNull(record.DeploymentModel);
-        p[9].Value = record.Stream ? 1L : 0L;
-        p[10].Value = record.InputTokens;
-        p[11].Value = record.CachedInputTokens;
-        p[12].Value = record.CacheWriteTokens;
-        p[13].Value = record.OutputTokens;
-        p[14].Value = record.ReasoningTokens;
-        p[15].Value = SqliteValues.OrNull(record.CostNanoDollars);
-        p[16].Value = record.LatencyMs;
-        p[17].Value = SqliteValues.OrNull(record.TimeToFirstTokenMs);
-        p[18].Value = record.StatusCode;
-        p[19].Value = SqliteValues.OrNull(record.ErrorType);
-        p[20].Value = record.Tags.Count == 0 ? "[]" : SqliteValues.ToJson(record.Tags);
     }
 
     private void CloseAppendConnection()

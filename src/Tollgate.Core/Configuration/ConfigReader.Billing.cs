@@ -8,7 +8,7 @@ namespace Tollgate.Core.Configuration;
 /// <summary>The billing-related sections: <c>storage</c>, <c>pricing</c> and a model's <c>limits</c>.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] StorageKeys = ["sqlite"];
+    private static readonly string[] StorageKeys = ["sqlite", "ledger"];
     private static readonly string[] PricingKeys = ["overrides"];
     private static readonly string[] OverrideKeys =
         ["model", "provider", "input", "cached_input", "cache_write", "cache_write_1h", "output", "reasoning", "per_image", "batch_discount"];
@@ -37,6 +37,13 @@ internal sealed partial class ConfigReader
             if (key == "sqlite")
             {
                 storage = storage with { SqlitePath = ReadOptionalString(value, Join(path, key)) };
+            }
+            else if (key == "ledger")
+            {
+                if (ReadScalar(value, Join(path, key), ConfigValueKind.Boolean) is { } ledger)
+                {
+                    storage = storage with { Ledger = ConfigValue.FromScalar(ledger).AsBoolean() ?? true };
+                }
             }
             else
             {

@@ -17,6 +17,8 @@ namespace Tollgate.Core.Limits;
 /// Step 3: when a scope counts tokens or money, reserve: the prompt estimated from the raw body plus the request's
 /// output limit (or <c>server.default_output_tokens</c>), priced from the routed deployment's price. The terminal holds
 /// the answer's output to that reservation (<see cref="OutputCap"/>).
+/// A call under a budget whose deployment has no price is refused (403 <c>model_unpriced</c>): its cost could not be
+/// counted against the budget.
 /// Step 4: admit across all scopes or refuse with 429 in the caller's shape, naming the limit that binds, with
 /// Retry-After and the rate-limit headers of the caller's API.
 /// Step 5: run the rest; settle the ticket with the real tokens and cost, whatever happened (a failure before any
@@ -78,6 +80,16 @@ public sealed class LimitsHandler(LimitAdmission admission, ReservationCalculato
         // Step 3
         var reservation = needsReservation ? Reserve(context) : default;
         context.Reservation = needsReservation ? reservation : null;
+        if (needsReservation && reservation.CostNanoDollars is null && context.Operation != ApiOperation.CountTokens && FirstBudget(active) is { } budgeted)
+        {
+            // A budget cannot hold a call whose cost is unknown: refused, never let through unmetered.
+            throw new GatewayException(
+                403,
+                "permission_error",
+                $"The model '{context.RequestedModel}' (provider '{target.Deployment.Provider}', model '{target.Deployment.Model}') has no price, so the budget of {budgeted} cannot be enforced. An admin can price it under pricing.overrides in the config.",
+                "model_unpriced",
+                "model");
+        }
 
         // Step 4
         var result = admission.TryAdmit(new AdmissionRequest(active, reservation.TotalTokens, reservation.CostNanoDollars));
@@ -101,6 +113,19 @@ public sealed class LimitsHandler(LimitAdmission admission, ReservationCalculato
             var usage = context.Usage;
             ticket.Settle(usage?.TotalTokens ?? 0, RequestPricing.Cost(context, time).TotalNanoDollars);
         }
+    }
+
+    private static string? FirstBudget(ReadOnlySpan<LimitScope> scopes)
+    {
+        foreach (var scope in scopes)
+        {
+            if (scope.Budget is not null)
+            {
+                return $"{scope.Kind.ToString().ToLowerInvariant()} '{scope.Id}'";
+            }
+        }
+
+        return null;
     }
 
     private Reservation Reserve(GatewayContext context)

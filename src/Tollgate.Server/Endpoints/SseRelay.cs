@@ -19,6 +19,8 @@ internal abstract class SseRelay
 
     private const int InitialBufferBytes = 16 * 1024;
 
+    private bool _upstreamEnded;
+
     /// <summary>When the first event was written, as a <see cref="TimeProvider"/> timestamp.</summary>
     public long? FirstEventTimestamp { get; protected set; }
 
@@ -27,6 +29,9 @@ internal abstract class SseRelay
     /// stream): the relay flushes and stops reading the upstream, which the caller then disposes.
     /// </summary>
     public bool Ended { get; protected set; }
+
+    /// <summary>Whether the stream ran to its end: the upstream closed it, or <see cref="Ended"/> ended it.</summary>
+    public bool Complete => Ended || _upstreamEnded;
 
     /// <summary>Relays until the upstream ends, handing each run of complete events to <see cref="WriteEvents"/>.</summary>
     protected async Task RelayEventsAsync(Stream upstream, PipeWriter client, TimeProvider time, CancellationToken cancellationToken)
@@ -64,6 +69,7 @@ internal abstract class SseRelay
                 var read = await upstream.ReadAsync(buffer.AsMemory(end), cancellationToken);
                 if (read == 0)
                 {
+                    _upstreamEnded = true;
                     // Step 3: the upstream ended; relay any trailing bytes of an unterminated last event.
                     if (end > start && !Ended)
                     {

@@ -182,7 +182,11 @@ internal static partial class TollgateServer
             : Path.Combine(dataDirectory, StorageConfig.DefaultSqliteFileName);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         services.AddSqliteStorage(databasePath);
-        services.AddLedgerWriter(new LedgerWriterOptions { SpillDirectory = Path.Combine(dataDirectory, "spill") });
+        if (config.Storage.Ledger)
+        {
+            services.AddLedgerWriter(new LedgerWriterOptions { SpillDirectory = Path.Combine(dataDirectory, "spill") });
+        }
+
         services.AddHostedService<BudgetSeeding>();
     }
 

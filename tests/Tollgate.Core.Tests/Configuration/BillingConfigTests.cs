@@ -23,6 +23,7 @@ public sealed class BillingConfigTests
                 limits: { rpm: 60, tpm: 100000, max_parallel: 4 }
             storage:
               sqlite: data/tollgate.db
+              ledger: false
             pricing:
               overrides:
                 - { model: gpt-4o, input: "2.00", output: "9.00" }
@@ -31,6 +32,7 @@ public sealed class BillingConfigTests
             """);
 
         Assert.Equal("data/tollgate.db", config.Storage.SqlitePath);
+        Assert.False(config.Storage.Ledger);
         var limits = config.Models["demo"].Limits;
         Assert.Equal((60, 100000L, 4), (limits.RequestsPerMinute!.Value, limits.TokensPerMinute!.Value, limits.MaxParallel!.Value));
         Assert.Equal(3, config.PriceOverrides.Count);
@@ -45,6 +47,7 @@ public sealed class BillingConfigTests
         var config = Success(Base + "\nmodels:\n  demo: { deployments: [ { provider: sim, model: echo } ] }\n");
 
         Assert.Null(config.Storage.SqlitePath);
+        Assert.True(config.Storage.Ledger);
         Assert.Empty(config.PriceOverrides);
         Assert.True(config.Models["demo"].Limits.IsEmpty);
     }

@@ -7,6 +7,9 @@ public sealed class CostCalculatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
+    // The xAI and Fireworks prices start on their check date.
+    private static readonly DateTimeOffset CheckedDecember = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+
     private static ModelPrice Price(string type, string model, DateTimeOffset? at = null) =>
         PriceCatalog.Default.Find(new PriceQuery(type, model, at ?? Now)) ?? throw new InvalidOperationException($"{type}/{model} is not in the catalog.");
 
@@ -215,6 +218,34 @@ public sealed class CostCalculatorTests
         Assert.True(cost.BatchDiscountApplied);
         Assert.Equal(1_500_000m, cost.CachedInput);
         Assert.Equal(9_150_000, cost.TotalNanoDollars);
+    }
+
+    [Fact]
+    public void Calculate_XaiCachedPrompt_PricesCacheHitsAtTheCachedRate()
+    {
+        // grok-4.3 (docs.x.ai pricing, checked 2026-12-07): input $1.25/M, cached input $0.20/M, output $2.50/M.
+        // 10,000 prompt tokens of which 8,000 cached, 500 output: 2,000 x 1.25 = 2,500,000 n$;
+        // 8,000 x 0.20 = 1,600,000 n$; 500 x 2.50 = 1,250,000 n$; total 5,350,000 n$.
+        var usage = new ChatUsage { InputTokens = 10_000, CachedInputTokens = 8_000, OutputTokens = 500 };
+
+        var cost = CostCalculator.Calculate(Price("xai", "grok-4.3", CheckedDecember), usage);
+
+        Assert.Equal(2_500_000m, cost.UncachedInput);
+        Assert.Equal(1_600_000m, cost.CachedInput);
+        Assert.Equal(1_250_000m, cost.Output);
+        Assert.Equal(5_350_000, cost.TotalNanoDollars);
+    }
+
+    [Fact]
+    public void Calculate_FireworksBatch_HalvesCachedAndUncachedInputAndOutput()
+    {
+        // gpt-oss-120b on Fireworks: $0.15 / cached $0.015 / output $0.60, batch at 50%. 1,000,000 prompt tokens with
+        // 600,000 cached and 100,000 output: 60,000,000 + 9,000,000 + 60,000,000 = 129,000,000 n$, halved 64,500,000.
+        var usage = new ChatUsage { InputTokens = 1_000_000, CachedInputTokens = 600_000, OutputTokens = 100_000 };
+        var price = Price("fireworks", "accounts/fireworks/models/gpt-oss-120b", CheckedDecember);
+
+        Assert.Equal(129_000_000, CostCalculator.Calculate(price, usage).TotalNanoDollars);
+        Assert.Equal(64_500_000, CostCalculator.Calculate(price, usage, new CostOptions(Batch: true)).TotalNanoDollars);
     }
 
     [Fact]

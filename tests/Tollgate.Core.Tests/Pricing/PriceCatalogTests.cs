@@ -96,6 +96,64 @@ public sealed class PriceCatalogTests
         Assert.Null(price.Output);
     }
 
+    // xAI and Fireworks prices were checked on 2026-12-07 and start then (no earlier start was established).
+    private static readonly DateTimeOffset Checked20261207 = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("xai", "grok-4.7", "2.00", "2.00", "6.00")]
+    [InlineData("xai", "grok-4.3", "1.25", "0.20", "2.50")]
+    [InlineData("xai", "grok-4.20-0309-reasoning", "1.25", "0.20", "2.50")]
+    [InlineData("xai", "grok-4.20-0309-non-reasoning", "1.25", "0.20", "2.50")]
+    [InlineData("xai", "grok-4.20-multi-agent-0309", "1.25", "0.20", "2.50")]
+    [InlineData("xai", "grok-4-1-fast-reasoning", "0.20", "0.05", "0.50")]
+    [InlineData("xai", "grok-4-1-fast-non-reasoning", "0.20", "0.05", "0.50")]
+    [InlineData("fireworks", "accounts/fireworks/models/gpt-oss-120b", "0.15", "0.015", "0.60")]
+    [InlineData("fireworks", "accounts/fireworks/models/gpt-oss-20b", "0.07", "0.035", "0.30")]
+    [InlineData("fireworks", "accounts/fireworks/models/deepseek-v3p1", "0.56", "0.28", "1.68")]
+    [InlineData("fireworks", "accounts/fireworks/models/deepseek-v3p2", "0.56", "0.28", "1.68")]
+    [InlineData("fireworks", "accounts/fireworks/models/kimi-k2p6", "0.95", "0.16", "4.00")]
+    [InlineData("fireworks", "accounts/fireworks/routers/kimi-k2p6-turbo", "2.00", "0.30", "8.00")]
+    [InlineData("fireworks", "accounts/fireworks/models/kimi-k2p5", "0.60", "0.10", "3.00")]
+    [InlineData("fireworks", "accounts/fireworks/models/glm-5", "1.00", "0.20", "3.20")]
+    [InlineData("fireworks", "accounts/fireworks/models/glm-4p7", "0.60", "0.30", "2.20")]
+    public void Find_XaiAndFireworksModels_HaveTheirListPricesFromTheCheckDate(string type, string model, string input, string cachedInput, string output)
+    {
+        var price = Find(type, model, Checked20261207.AddHours(12));
+
+        Assert.NotNull(price);
+        Assert.Equal(decimal.Parse(input, System.Globalization.CultureInfo.InvariantCulture), price.Input);
+        Assert.Equal(decimal.Parse(cachedInput, System.Globalization.CultureInfo.InvariantCulture), price.CachedInput ?? price.Input);
+        Assert.Equal(decimal.Parse(output, System.Globalization.CultureInfo.InvariantCulture), price.Output);
+        Assert.Equal(new DateOnly(2026, 12, 7), price.Checked);
+        Assert.Null(Find(type, model, Checked20261207.AddTicks(-1)));
+    }
+
+    [Fact]
+    public void Find_FireworksBatch_IsHalfPrice_XaiHasNoBatchDiscount()
+    {
+        Assert.Equal(0.5m, Find("fireworks", "gpt-oss-120b", Checked20261207)!.BatchDiscount);
+        Assert.Null(Find("xai", "grok-4.3", Checked20261207)!.BatchDiscount);
+    }
+
+    [Theory]
+    [InlineData("xai", "grok-4-0709")]
+    [InlineData("xai", "grok-4-fast-reasoning")]
+    [InlineData("xai", "grok-3")]
+    [InlineData("xai", "grok-3-mini")]
+    [InlineData("xai", "grok-code-fast-1")]
+    [InlineData("xai", "grok-4.20-reasoning")]
+    [InlineData("fireworks", "accounts/fireworks/models/llama-v3p3-70b-instruct")]
+    [InlineData("fireworks", "accounts/fireworks/models/deepseek-v3-0324")]
+    [InlineData("fireworks", "accounts/fireworks/models/glm-5p1")]
+    [InlineData("together", "openai/gpt-oss-120b")]
+    [InlineData("openrouter", "anthropic/claude-sonnet-4.5")]
+    [InlineData("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")]
+    [InlineData("bedrock", "amazon.nova-pro-v1:0")]
+    public void Find_ModelsWithoutACheckedPrice_StayUnpricedAfterTheCheckDate(string type, string model)
+    {
+        Assert.Null(Find(type, model, Checked20261207.AddDays(1)));
+    }
+
     [Fact]
     public void Find_O3AtThePriceCutBoundary_SwitchesPeriodExactlyThere()
     {

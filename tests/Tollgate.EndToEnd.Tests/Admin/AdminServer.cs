@@ -23,6 +23,9 @@ internal sealed class AdminServer : IAsyncDisposable
         models:
           demo: { deployments: [ { provider: sim, model: echo } ] }
           other: { deployments: [ { provider: sim, model: echo } ] }
+        pricing:
+          overrides:
+            - { provider: sim, model: echo, input: "1", output: "1" }
         """;
 
     private AdminServer(TollgateTestServer server, InMemoryKeyStore keys, InMemoryTeamStore teams, InMemoryAuditLog audit, InMemoryUsageLedger ledger, FakeBudgetReader budgets)

@@ -30,6 +30,7 @@ public sealed class BillingTests : IAsyncLifetime
             type: simulated
         models:
           demo: { deployments: [ { provider: sim, model: echo } ] }
+          unpriced: { deployments: [ { provider: sim, model: not-in-the-catalog } ] }
           capped:
             deployments: [ { provider: sim, model: echo } ]
             limits: { rpm: 2 }
@@ -69,6 +70,24 @@ public sealed class BillingTests : IAsyncLifetime
         Assert.Equal(200, record.StatusCode);
         Assert.Equal(["billing"], record.Tags);
         Assert.StartsWith("key_", record.KeyId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Budget_UnpricedModel_RefusedNotLetThroughUnmetered()
+    {
+        var budgeted = await CreateKeyAsync("""{"name":"budget-unpriced","budget_usd":5,"budget_period":"daily"}""");
+        var unbudgeted = await CreateKeyAsync("""{"name":"free-unpriced"}""");
+
+        var chat = new ChatClient("unpriced", new ApiKeyCredential(budgeted), GatewayFixture.SdkOptions(_server.BaseUrl));
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token()));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("model_unpriced", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("pricing.overrides", refused.Message, StringComparison.Ordinal);
+
+        // With no budget to hold, an unpriced model is served (and recorded with no cost).
+        var served = await new ChatClient("unpriced", new ApiKeyCredential(unbudgeted), GatewayFixture.SdkOptions(_server.BaseUrl))
+            .CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token());
+        Assert.Equal("hi", served.Value.Content[0].Text);
     }
 
     [Fact]

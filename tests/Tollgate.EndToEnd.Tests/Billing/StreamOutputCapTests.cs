@@ -40,10 +40,12 @@ public sealed class StreamOutputCapTests : IAsyncLifetime
               claude: { type: anthropic, base_url: {{_anthropic.BaseUrl}}, api_key: sk-ant-test }
             models:
               gpt: { deployments: [ { provider: up, model: gpt-4o-mini } ] }
+              slow: { deployments: [ { provider: up, model: slow-stream } ] }
               sonnet: { deployments: [ { provider: claude, model: claude-sonnet-4-5 } ] }
             pricing:
               overrides:
                 - { provider: up, model: gpt-4o-mini, input: "100", output: "100" }
+                - { provider: up, model: slow-stream, input: "100", output: "100" }
                 - { provider: claude, model: claude-sonnet-4-5, input: "100", output: "100" }
             """);
     }
@@ -139,6 +141,41 @@ public sealed class StreamOutputCapTests : IAsyncLifetime
         Assert.Equal(3, usageChunk.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         var record = await LedgerRecordAsync(response.Headers.GetValues("x-request-id").Single());
         Assert.Equal(3, record.OutputTokens);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Passthrough_ClientLeavesMidStream_IsBilledForWhatWasRelayed(bool budgeted)
+    {
+        // A budgeted key's stream is counted by the capped relay; the master key's by the fast path.
+        var key = budgeted ? await CreateBudgetedKeyAsync("leaver") : _server.MasterKey;
+        string requestId;
+        using (var http = GatewayFixture.CreateHttpClient(_server.BaseUrl, key))
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Json("""{"model":"slow","stream":true,"messages":[{"role":"user","content":"hello there"}]}""") })
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestTimeouts.Token()))
+        {
+            requestId = response.Headers.GetValues("x-request-id").Single();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestTimeouts.Token()));
+            Assert.NotNull(await SseReading.ReadDataAsync(reader, TestTimeouts.Token()));
+        }
+
+        // The upstream sent only its role chunk (no output yet) and never its usage chunk: the record carries the
+        // prompt estimate, which the upstream was sent and bills, and no output.
+        await _openAI.WaitForAbortAsync(TestTimeouts.Token());
+        var ledger = _server.Services.GetRequiredService<IUsageLedger>();
+        LedgerRecord? record = null;
+        await TestTimeouts.PollAsync(
+            async () =>
+            {
+                await _server.Services.GetRequiredService<LedgerWriter>().FlushAsync(TestTimeouts.Token());
+                record = await ledger.FindAsync(requestId, TestTimeouts.Token());
+                return record is not null;
+            },
+            "the abandoned stream's ledger record");
+        Assert.Equal(0, record!.OutputTokens);
+        Assert.True(record.InputTokens > 0, $"the prompt estimate is billed as input: {record}");
+        Assert.True(record.CostNanoDollars > 0);
     }
 
     [Fact]

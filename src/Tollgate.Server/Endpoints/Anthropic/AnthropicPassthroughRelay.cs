@@ -1,5 +1,6 @@
 using Tollgate.Core.Http;
 using Tollgate.Core.Limits;
+using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Server.Endpoints.OpenAI;
@@ -73,14 +74,16 @@ internal static class AnthropicPassthroughRelay
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.StartAsync(cancellationToken);
-        var relay = new AnthropicSseRelay(OutputCap.For(context));
+        var cap = OutputCap.For(context);
+        var relay = new AnthropicSseRelay(cap);
         try
         {
             await relay.RelayAsync(upstream.Body, response.BodyWriter, time, cancellationToken);
         }
         finally
         {
-            context.Usage = relay.Usage ?? context.Usage;
+            // A stream that broke off (client gone, key revoked, upstream failure) is billed for what it relayed.
+            context.Usage = relay.Complete ? relay.Usage ?? context.Usage : BrokenStreamUsage.Estimate(context, relay.Usage, relay.OutputPieces);
             context.FirstTokenTimestamp = relay.FirstEventTimestamp ?? context.FirstTokenTimestamp;
         }
     }

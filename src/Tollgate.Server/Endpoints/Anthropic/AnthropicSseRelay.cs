@@ -27,6 +27,11 @@ internal sealed class AnthropicSseRelay(OutputCap? cap = null) : SseRelay
     /// <summary>The usage read so far: input from <c>message_start</c>, output from the last <c>message_delta</c>.</summary>
     public ChatUsage? Usage { get; private set; }
 
+    /// <summary>The content deltas relayed (counted exactly, non-empty ones only, under a cap); billed only when the stream breaks off.</summary>
+    public long OutputPieces => cap?.Counted ?? _deltasRelayed;
+
+    private long _deltasRelayed;
+
     public Task RelayAsync(Stream upstream, PipeWriter client, TimeProvider time, CancellationToken cancellationToken) =>
         RelayEventsAsync(upstream, client, time, cancellationToken);
 
@@ -40,6 +45,7 @@ internal sealed class AnthropicSseRelay(OutputCap? cap = null) : SseRelay
         }
 
         client.Write(events);
+        _deltasRelayed += events.Count("event: content_block_delta"u8);
         while (!events.IsEmpty && events.IndexOf("\"usage\""u8) >= 0)
         {
             var length = trailing ? events.Length : FirstEventLength(events);

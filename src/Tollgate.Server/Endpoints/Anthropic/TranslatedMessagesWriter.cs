@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Tollgate.Chat;
 using Tollgate.Core.Limits;
+using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.Anthropic;
@@ -53,6 +54,8 @@ internal static class TranslatedMessagesWriter
         var writer = new AnthropicStreamWriter(hasUpdate ? updates.Current.Id ?? context.RequestId : context.RequestId, context.RequestedModel);
         var buffer = new ArrayBufferWriter<byte>(1024);
         var cap = OutputCap.For(context);
+        var pieces = 0L;
+        var completed = false;
         try
         {
             // Step 2
@@ -61,7 +64,9 @@ internal static class TranslatedMessagesWriter
             while (hasUpdate)
             {
                 var update = updates.Current;
-                if (cap is not null && update.ChoiceIndex == 0 && cap.Add(OutputCap.Pieces(update)))
+                var updatePieces = update.ChoiceIndex == 0 ? OutputCap.Pieces(update) : 0;
+                pieces += updatePieces;
+                if (cap is not null && cap.Add(updatePieces))
                 {
                     writer.Write(buffer, new ChatStreamUpdate { FinishReason = FinishReason.Length, Usage = cap.UsageAtCut(writer.Usage) });
                     break;
@@ -80,9 +85,11 @@ internal static class TranslatedMessagesWriter
             // Step 3
             writer.WriteEnd(buffer);
             await SendAsync(response, buffer, cancellationToken);
+            completed = true;
         }
         catch (ProviderException ex)
         {
+            completed = true;
             context.StatusCode = ex.StatusCode;
             context.ErrorType = ex.ErrorType;
             buffer.ResetWrittenCount();
@@ -90,7 +97,8 @@ internal static class TranslatedMessagesWriter
         }
         finally
         {
-            context.Usage = writer.Usage ?? context.Usage;
+            // A stream that broke off (client gone, key revoked) is billed for what it wrote.
+            context.Usage = completed ? writer.Usage ?? context.Usage : BrokenStreamUsage.Estimate(context, writer.Usage, pieces);
         }
     }
 

@@ -1,5 +1,6 @@
 using Tollgate.Core.Http;
 using Tollgate.Core.Limits;
+using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
@@ -89,14 +90,16 @@ internal static class PassthroughRelay
         // A request that reserved tokens or money is held to its reserved output (OutputCap); the cut stream's usage
         // chunk goes to the client only when it asked for one itself.
         var clientWantsUsage = context.Exchange is OpenAIExchange { Scan: { HasStreamOptions: true, IncludeUsage: true } };
-        var relay = new SseEventRelay(OutputCap.For(context), clientWantsUsage);
+        var cap = OutputCap.For(context);
+        var relay = new SseEventRelay(cap, clientWantsUsage);
         try
         {
             await relay.RelayAsync(upstream.Body, response.BodyWriter, hideUsageChunk, time, cancellationToken);
         }
         finally
         {
-            context.Usage = relay.Usage ?? context.Usage;
+            // A stream that broke off (client gone, key revoked, upstream failure) is billed for what it relayed.
+            context.Usage = relay.Complete ? relay.Usage ?? context.Usage : BrokenStreamUsage.Estimate(context, relay.Usage, relay.OutputPieces);
             context.FirstTokenTimestamp = relay.FirstEventTimestamp ?? context.FirstTokenTimestamp;
         }
     }

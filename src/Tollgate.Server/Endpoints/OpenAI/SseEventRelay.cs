@@ -26,9 +26,16 @@ internal sealed class SseEventRelay(OutputCap? cap = null, bool clientWantsUsage
     private bool _hideUsageChunk;
     private string? _id;
     private string? _model;
+    private long _eventsRelayed;
 
     /// <summary>The usage the stream reported, if any.</summary>
     public ChatUsage? Usage { get; private set; }
+
+    /// <summary>
+    /// The pieces of output relayed: counted exactly under a cap; on the fast path, the events relayed less the first
+    /// (the role chunk), since OpenAI-format hosts stream one token per event. Billed only when the stream breaks off.
+    /// </summary>
+    public long OutputPieces => cap?.Counted ?? Math.Max(0, _eventsRelayed - 1);
 
     /// <summary>Relays until the upstream ends. When <paramref name="hideUsageChunk"/> is set, a usage-only chunk (<c>choices: []</c>) is read but not relayed.</summary>
     public Task RelayAsync(Stream upstream, PipeWriter client, bool hideUsageChunk, TimeProvider time, CancellationToken cancellationToken)
@@ -48,6 +55,7 @@ internal sealed class SseEventRelay(OutputCap? cap = null, bool clientWantsUsage
 
         // Fast path: no event here carries a usage object (chunks say "usage":null until the last), so the whole run
         // is copied at once.
+        _eventsRelayed += events.Count("\n\n"u8);
         if (!ContainsUsageObject(events))
         {
             client.Write(events);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Tollgate.Chat;
 using Tollgate.Core.Limits;
+using Tollgate.Core.Metering;
 using Tollgate.Core.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
@@ -58,13 +59,17 @@ internal static class TranslatedChatWriter
         var buffer = new ArrayBufferWriter<byte>(512);
         var cap = OutputCap.For(context);
         var openChoices = new List<int>(1);
+        var pieces = 0L;
+        var completed = false;
         try
         {
             // Step 2
             while (hasUpdate)
             {
                 var update = updates.Current;
-                if (cap is not null && update.Usage is null && cap.Add(OutputCap.Pieces(update)))
+                var updatePieces = update.Usage is null ? OutputCap.Pieces(update) : 0;
+                pieces += updatePieces;
+                if (cap is not null && cap.Add(updatePieces))
                 {
                     context.Usage = cap.UsageAtCut(context.Usage);
                     foreach (var index in openChoices.Count == 0 ? [0] : openChoices)
@@ -108,12 +113,22 @@ internal static class TranslatedChatWriter
             // Step 3
             await response.Body.WriteAsync("data: [DONE]\n\n"u8.ToArray(), cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
+            completed = true;
         }
         catch (ProviderException ex)
         {
+            completed = true;
             context.StatusCode = ex.StatusCode;
             context.ErrorType = ex.ErrorType;
             await OpenAIErrorWriter.WriteStreamEventAsync(http, ex, cancellationToken);
+        }
+        finally
+        {
+            // A stream that broke off (client gone, key revoked) is billed for what it wrote.
+            if (!completed)
+            {
+                context.Usage = BrokenStreamUsage.Estimate(context, context.Usage, pieces);
+            }
         }
     }
 

@@ -126,6 +126,19 @@ public sealed class SseEventRelayTests
         Assert.Equal(3, relay.Usage.OutputTokens);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelayAsync_FastPath_CountsTheEventsAfterTheRoleChunkAsOutput(bool oneByteReads)
+    {
+        var role = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}],\"usage\":null}\n\n";
+
+        var (_, relay) = await RelayAsync(role + Content("a") + Content("b") + Content("c"), hideUsageChunk: false, oneByteReads);
+
+        Assert.Equal(3, relay.OutputPieces);
+        Assert.True(relay.Complete);
+    }
+
     [Fact]
     public async Task RelayAsync_CutWhenTheClientAskedForUsage_WritesTheUsageChunk()
     {
