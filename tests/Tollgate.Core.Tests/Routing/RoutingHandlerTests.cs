@@ -1,3 +1,4 @@
+using Tollgate.Core.Configuration;
 using Tollgate.Core.Errors;
 using Tollgate.Core.Routing;
 using Tollgate.Core.Tests.Testing;
@@ -64,5 +65,40 @@ public sealed class RoutingHandlerTests
         Assert.Equal("gpt-4o-2024-08-06", seen.Deployment.Model);
         Assert.Same(providerConfig, seen.ProviderConfig);
         Assert.Equal("gpt-4o", seen.Model.Name);
+    }
+    [Fact]
+    public async Task InvokeAsync_PromptOverContextWindow_PlansTheContextWindowFallback()
+    {
+        var providerConfig = TestGateway.Provider("openai");
+        var small = TestGateway.Model("small", "openai", "small-model") with { Routing = new RoutingConfig { ContextWindow = 50, ContextWindowFallbacks = ["large"] } };
+        var large = TestGateway.Model("large", "openai", "large-model");
+        var config = TestGateway.Config([providerConfig], [small, large]);
+        var snapshot = TestGateway.Snapshot(config, new Dictionary<string, IChatProvider> { ["openai"] = new FakeChatProvider(providerConfig) });
+        var context = TestGateway.Context(snapshot, model: "small");
+        var words = string.Join(' ', Enumerable.Repeat("lorem ipsum dolor", 200));
+        context.RequestBody = System.Text.Encoding.UTF8.GetBytes($$"""{"model":"small","messages":[{"role":"user","content":"{{words}}"}]}""");
+
+        await Handler().InvokeAsync(context, _ => Task.CompletedTask).WaitAsync(TestTimeout);
+
+        var first = context.Route!.Next();
+        Assert.NotNull(first);
+        Assert.Equal("large", first.Model.Name);
+        Assert.Equal(FailureClass.ContextWindow, context.Route.LastFailure);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ShortPrompt_PlansTheRequestedModel()
+    {
+        var providerConfig = TestGateway.Provider("openai");
+        var small = TestGateway.Model("small", "openai", "small-model") with { Routing = new RoutingConfig { ContextWindow = 5000, ContextWindowFallbacks = ["large"] } };
+        var config = TestGateway.Config([providerConfig], [small, TestGateway.Model("large", "openai", "large-model")]);
+        var snapshot = TestGateway.Snapshot(config, new Dictionary<string, IChatProvider> { ["openai"] = new FakeChatProvider(providerConfig) });
+        var context = TestGateway.Context(snapshot, model: "small");
+        context.RequestBody = """{"model":"small","messages":[{"role":"user","content":"hi"}]}"""u8.ToArray();
+
+        await Handler().InvokeAsync(context, _ => Task.CompletedTask).WaitAsync(TestTimeout);
+
+        Assert.Equal("small", context.Route!.Next()!.Model.Name);
+        Assert.Equal("small-model", context.Target!.Deployment.Model);
     }
 }
