@@ -123,6 +123,20 @@ public sealed class RoutingEndToEndTests(RoutingFixture fixture) : IClassFixture
         Assert.InRange(elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(1400));
     }
 
+    [Fact]
+    public async Task Chat_DeadlinePassesMidStream_EndsTheStartedStreamWithAnErrorEvent()
+    {
+        var started = Stopwatch.GetTimestamp();
+
+        using var response = await PostChatAsync("stalls-mid-stream", stream: true, headers: [("x-tollgate-timeout", "500ms")]);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"content\"", text, StringComparison.Ordinal);
+        Assert.Contains("deadline_exceeded", text, StringComparison.Ordinal);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1500));
+    }
+
     [Theory]
     [InlineData("soon")]
     [InlineData("0")]

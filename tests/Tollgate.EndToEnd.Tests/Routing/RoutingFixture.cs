@@ -82,6 +82,8 @@ public sealed class RoutingFixture : IAsyncLifetime
           hanging:
             deployments: [ { provider: up, model: hang }, { provider: up, model: hang } ]
             timeout: 30s
+          stalls-mid-stream:
+            deployments: [ { provider: up, model: slow-stream } ]
           slow-first-token:
             deployments: [ { provider: up, model: hang }, { provider: up, model: gpt-4o-mini } ]
             first_token_timeout: 300ms
