@@ -28,9 +28,13 @@ public sealed class BillingTests : IAsyncLifetime
         providers:
           sim:
             type: simulated
+          together:
+            type: together
+            base_url: http://127.0.0.1:9/v1
+            api_key: sk-unused
         models:
           demo: { deployments: [ { provider: sim, model: echo } ] }
-          unpriced: { deployments: [ { provider: sim, model: not-in-the-catalog } ] }
+          unpriced: { deployments: [ { provider: together, model: not-in-the-catalog } ] }
           capped:
             deployments: [ { provider: sim, model: echo } ]
             limits: { rpm: 2 }
@@ -84,10 +88,10 @@ public sealed class BillingTests : IAsyncLifetime
         Assert.Contains("model_unpriced", refused.Message, StringComparison.Ordinal);
         Assert.Contains("pricing.overrides", refused.Message, StringComparison.Ordinal);
 
-        // With no budget to hold, an unpriced model is served (and recorded with no cost).
-        var served = await new ChatClient("unpriced", new ApiKeyCredential(unbudgeted), GatewayFixture.SdkOptions(_server.BaseUrl))
-            .CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token());
-        Assert.Equal("hi", served.Value.Content[0].Text);
+        // With no budget to hold, an unpriced model goes on to its upstream (here a closed port: 502, not 403).
+        var passed = await Assert.ThrowsAsync<ClientResultException>(() => new ChatClient("unpriced", new ApiKeyCredential(unbudgeted), GatewayFixture.SdkOptions(_server.BaseUrl))
+            .CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: TestTimeouts.Token()));
+        Assert.Equal(502, passed.Status);
     }
 
     [Fact]
