@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
 namespace Tollgate.Core.Configuration;
@@ -5,6 +6,8 @@ namespace Tollgate.Core.Configuration;
 /// <summary>The <c>models</c> section: model names, their deployments and their limits.</summary>
 internal sealed partial class ConfigReader
 {
+    private HashSet<string> _modelNames = new(StringComparer.Ordinal);
+
     private Dictionary<string, ModelConfig> ReadModels(YamlNode node, string path)
     {
         var models = new Dictionary<string, ModelConfig>(StringComparer.Ordinal);
@@ -19,6 +22,13 @@ internal sealed partial class ConfigReader
             return models;
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _, _) in Entries(map, path))
+        {
+            names.Add(name);
+        }
+
+        _modelNames = names;
         foreach (var (name, keyNode, value) in Entries(map, path))
         {
             var p = Join(path, name);
@@ -42,6 +52,7 @@ internal sealed partial class ConfigReader
 
         List<DeploymentConfig>? deployments = null;
         var limits = Accounts.LimitSpec.None;
+        var routing = RoutingConfig.Default;
         var seen = false;
         foreach (var (key, keyNode, value) in Entries(map, path))
         {
@@ -54,6 +65,10 @@ internal sealed partial class ConfigReader
             {
                 limits = ReadLimits(value, Join(path, key));
             }
+            else if (Array.IndexOf(ModelKeys, key) >= 0)
+            {
+                routing = ReadRoutingKey(routing, key, value, Join(path, key), name);
+            }
             else
             {
                 UnknownKey(path, keyNode, key, ModelKeys);
@@ -65,7 +80,7 @@ internal sealed partial class ConfigReader
             Error(path, map.Start, "missing required key 'deployments'");
         }
 
-        return deployments is null ? null : new ModelConfig { Name = name, Deployments = deployments, Limits = limits };
+        return deployments is null ? null : new ModelConfig { Name = name, Deployments = deployments, Limits = limits, Routing = routing };
     }
 
     private List<DeploymentConfig>? ReadDeployments(YamlNode node, string path)
@@ -95,6 +110,7 @@ internal sealed partial class ConfigReader
             string? provider = null;
             string? model = null;
             bool hasProvider = false, hasModel = false;
+            var extra = new DeploymentConfig { Provider = string.Empty, Model = string.Empty };
             foreach (var (key, keyNode, value) in Entries(item, itemPath))
             {
                 var p = Join(itemPath, key);
@@ -114,6 +130,42 @@ internal sealed partial class ConfigReader
                         hasModel = true;
                         model = ReadRequiredString(value, p);
                         break;
+                    case "weight":
+                        if (ReadScalar(value, p, ConfigValueKind.Number) is { } weightText)
+                        {
+                            var weight = double.Parse(weightText, NumberStyles.Float, CultureInfo.InvariantCulture);
+                            if (weight is < 0 or > 1_000_000)
+                            {
+                                Error(p, value.Start, "must be between 0 and 1000000");
+                            }
+                            else
+                            {
+                                extra = extra with { Weight = weight };
+                            }
+                        }
+
+                        break;
+                    case "priority":
+                        if (ReadBoundedInteger(value, p, int.MinValue, int.MaxValue) is { } priority)
+                        {
+                            extra = extra with { Priority = (int)priority };
+                        }
+
+                        break;
+                    case "rpm":
+                        if (ReadBoundedInteger(value, p, 1, int.MaxValue) is { } rpm)
+                        {
+                            extra = extra with { RequestsPerMinute = (int)rpm };
+                        }
+
+                        break;
+                    case "tpm":
+                        if (ReadBoundedInteger(value, p, 1, long.MaxValue) is { } tpm)
+                        {
+                            extra = extra with { TokensPerMinute = tpm };
+                        }
+
+                        break;
                     default:
                         UnknownKey(itemPath, keyNode, key, DeploymentKeys);
                         break;
@@ -132,7 +184,7 @@ internal sealed partial class ConfigReader
 
             if (provider is not null && model is not null)
             {
-                deployments.Add(new DeploymentConfig { Provider = provider, Model = model });
+                deployments.Add(extra with { Provider = provider, Model = model });
             }
         }
 

@@ -23,8 +23,13 @@ internal sealed partial class ConfigReader(
     private static readonly string[] ServerKeys = ["master_key", "max_request_body_bytes", "data_dir", "default_output_tokens"];
     private static readonly string[] ProviderKeys = ["type", "base_url", "api_key", "timeouts"];
     private static readonly string[] TimeoutKeys = ["connect", "first_byte", "idle", "total"];
-    private static readonly string[] ModelKeys = ["deployments", "limits"];
-    private static readonly string[] DeploymentKeys = ["provider", "model"];
+    private static readonly string[] ModelKeys =
+    [
+        "deployments", "limits", "strategy", "retries", "backoff", "fallbacks", "rate_limit_fallbacks", "context_window_fallbacks",
+        "content_policy_fallbacks", "context_window", "circuit_breaker", "timeout", "first_token_timeout", "idle_timeout", "hedging",
+    ];
+
+    private static readonly string[] DeploymentKeys = ["provider", "model", "weight", "priority", "rpm", "tpm"];
 
     private readonly List<ConfigError> _errors = [];
     private readonly HashSet<string> _providerNames = new(StringComparer.Ordinal);

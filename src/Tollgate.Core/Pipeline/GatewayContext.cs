@@ -52,8 +52,17 @@ public sealed class GatewayContext
     /// <summary>Who is calling; set by authentication.</summary>
     public CallerIdentity? Caller { get; set; }
 
-    /// <summary>The chosen deployment; set by routing.</summary>
+    /// <summary>The chosen deployment: set by routing to the one it would try first, then by the attempt that answered.</summary>
     public RouteTarget? Target { get; set; }
+
+    /// <summary>The order in which deployments and fallbacks are tried; set by routing.</summary>
+    public RoutePlan? Route { get; set; }
+
+    /// <summary>The deadline the client asked for with <c>x-tollgate-timeout</c>; the model's <c>timeout</c> still caps it.</summary>
+    public TimeSpan? ClientTimeout { get; set; }
+
+    /// <summary>Every attempt made on a deployment so far, in start order; empty before the terminal step.</summary>
+    public List<RouteAttemptRecord> Attempts { get; } = [];
 
     /// <summary>Token usage; set by the terminal once known (the end of a stream).</summary>
     public ChatUsage? Usage { get; set; }

@@ -144,7 +144,9 @@ internal static partial class TollgateServer
         services.AddSingleton<UsageTotals>();
         services.AddHostedService<UsageAggregator>();
         services.AddSingleton<MeteringHandler>();
+        services.AddSingleton<DeploymentHealthRegistry>();
         services.AddSingleton<RoutingHandler>();
+        services.AddSingleton<RouteRunner>();
         services.AddSingleton<InMemoryLimitCounters>();
         services.AddSingleton<ILimitCounters>(sp => sp.GetRequiredService<InMemoryLimitCounters>());
         services.AddSingleton<IBudgetReader>(sp => sp.GetRequiredService<InMemoryLimitCounters>());
@@ -164,6 +166,7 @@ internal static partial class TollgateServer
         services.AddSingleton<UserAdminEndpoints>();
         services.AddSingleton<AuditAdminEndpoints>();
         services.AddSingleton<SpendAdminEndpoints>();
+        services.AddSingleton<DeploymentAdminEndpoints>();
     }
 
     /// <summary>

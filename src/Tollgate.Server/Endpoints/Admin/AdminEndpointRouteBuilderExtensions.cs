@@ -11,6 +11,7 @@ internal static class AdminEndpointRouteBuilderExtensions
         routes.ServiceProvider.GetRequiredService<UserAdminEndpoints>().Map(admin);
         routes.ServiceProvider.GetRequiredService<AuditAdminEndpoints>().Map(admin);
         routes.ServiceProvider.GetRequiredService<SpendAdminEndpoints>().Map(admin);
+        routes.ServiceProvider.GetRequiredService<DeploymentAdminEndpoints>().Map(admin);
         return routes;
     }
 }

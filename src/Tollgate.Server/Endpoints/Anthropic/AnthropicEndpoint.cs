@@ -40,6 +40,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
         };
 
         UsageHeaders.Register(http, context, time);
+        RoutingHeaders.Register(http, context);
         try
         {
             await Pipeline(context);
@@ -73,6 +74,7 @@ internal abstract partial class AnthropicEndpoint(GatewayState state, TimeProvid
         context.RequestBody = exchange.Body.Memory;
         context.RequestedModel = exchange.Scan.Model;
         context.Stream = exchange.Scan.Stream;
+        RoutingHeaders.ReadTimeout(http.Request, context);
     }
 
     /// <summary>Refuses a missing, malformed or pre-2023-06-01 <c>anthropic-version</c> with 400, as the Messages API does.</summary>

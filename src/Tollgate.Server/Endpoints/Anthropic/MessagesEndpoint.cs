@@ -2,6 +2,7 @@ using Tollgate.Core;
 using Tollgate.Core.Gateway;
 using Tollgate.Core.Pipeline;
 using Tollgate.Core.Providers;
+using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Providers.Anthropic;
 
@@ -10,9 +11,12 @@ namespace Tollgate.Server.Endpoints.Anthropic;
 /// <summary><c>POST /v1/messages</c>: the Anthropic Messages API, streaming or not.</summary>
 internal sealed class MessagesEndpoint : AnthropicEndpoint
 {
-    public MessagesEndpoint(IServiceProvider services, GatewayState state, TimeProvider time, ILogger<MessagesEndpoint> logger)
+    private readonly RouteRunner _router;
+
+    public MessagesEndpoint(IServiceProvider services, GatewayState state, RouteRunner router, TimeProvider time, ILogger<MessagesEndpoint> logger)
         : base(state, time, logger, ApiOperation.Chat)
     {
+        _router = router;
         Pipeline = GatewayPipeline.Build(services, ReadAsync, AnswerAsync);
     }
 
@@ -20,11 +24,14 @@ internal sealed class MessagesEndpoint : AnthropicEndpoint
 
     private Task ReadAsync(GatewayContext context) => ReadRequestAsync(context, requireMaxTokens: true);
 
-    private async Task AnswerAsync(GatewayContext context)
+    private Task AnswerAsync(GatewayContext context) =>
+        _router.RunAsync(context, attempt => StartAsync(context, attempt), (answer, _) => WriteAsync(context, answer));
+
+    /// <summary>One attempt, up to the answer's first bytes (or the whole answer); nothing reaches the client yet.</summary>
+    private async Task<StartedAnswer> StartAsync(GatewayContext context, RouteAttempt attempt)
     {
         var exchange = (AnthropicExchange)context.Exchange!;
-        var http = exchange.Http;
-        var target = context.Target!;
+        var target = attempt.Target;
         var provider = target.Provider;
 
         // Same format: forward the client's bytes with only the model name rewritten.
@@ -33,9 +40,10 @@ internal sealed class MessagesEndpoint : AnthropicEndpoint
             var scan = exchange.Scan;
             var body = AnthropicPassthroughRelay.RewriteBody(exchange.Body!.Span, scan, target.Deployment.Model);
             var request = new PassthroughRequest(ApiOperation.Chat, body, scan.Stream) { ForwardedHeaders = AnthropicPassthroughRelay.ForwardedHeaders(exchange.Version, exchange.Betas) };
-            await using var upstream = await passthrough.SendAsync(request, http.RequestAborted);
-            await AnthropicPassthroughRelay.RelayAsync(context, http, upstream, scan.Stream, meter: true, Time);
-            return;
+            var upstream = await PassthroughAttempt.StartAsync(
+                passthrough, request, attempt,
+                (status, error, headers) => AnthropicUpstreamError.ToException(status, error, headers, Time));
+            return new StartedAnswer(upstream, hideUsageChunk: false);
         }
 
         // Another format: through the canonical model.
@@ -49,11 +57,26 @@ internal sealed class MessagesEndpoint : AnthropicEndpoint
         if (chat.Stream)
         {
             chat.IncludeUsage = true;
-            await TranslatedMessagesWriter.StreamAsync(context, http, provider, chat, Time);
         }
-        else
+
+        var primed = chat.Stream
+            ? await PrimedChatProvider.StartStreamAsync(provider, chat, attempt)
+            : await PrimedChatProvider.StartCompleteAsync(provider, chat, attempt);
+        return new StartedAnswer(primed, chat);
+    }
+
+    /// <summary>Writes the winning attempt's answer.</summary>
+    private Task WriteAsync(GatewayContext context, StartedAnswer answer)
+    {
+        var exchange = (AnthropicExchange)context.Exchange!;
+        var http = exchange.Http;
+        if (answer.Upstream is { } upstream)
         {
-            await TranslatedMessagesWriter.CompleteAsync(context, http, provider, chat, Time);
+            return AnthropicPassthroughRelay.RelayAsync(context, http, upstream, exchange.Scan.Stream, meter: true, Time);
         }
+
+        return answer.Request!.Stream
+            ? TranslatedMessagesWriter.StreamAsync(context, http, answer.Translated!, answer.Request, Time)
+            : TranslatedMessagesWriter.CompleteAsync(context, http, answer.Translated!, answer.Request, Time);
     }
 }

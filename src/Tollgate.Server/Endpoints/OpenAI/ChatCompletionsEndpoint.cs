@@ -3,6 +3,7 @@ using Tollgate.Core.Gateway;
 using Tollgate.Core.Limits;
 using Tollgate.Core.Pipeline;
 using Tollgate.Core.Providers;
+using Tollgate.Core.Routing;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAI;
 
@@ -11,9 +12,12 @@ namespace Tollgate.Server.Endpoints.OpenAI;
 /// <summary><c>POST /v1/chat/completions</c>.</summary>
 internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
 {
-    public ChatCompletionsEndpoint(IServiceProvider services, GatewayState state, TimeProvider time, ILogger<ChatCompletionsEndpoint> logger)
+    private readonly RouteRunner _router;
+
+    public ChatCompletionsEndpoint(IServiceProvider services, GatewayState state, RouteRunner router, TimeProvider time, ILogger<ChatCompletionsEndpoint> logger)
         : base(state, time, logger, ApiOperation.Chat)
     {
+        _router = router;
         Pipeline = GatewayPipeline.Build(services, ReadAsync, AnswerAsync);
     }
 
@@ -21,11 +25,14 @@ internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
 
     private Task ReadAsync(GatewayContext context) => ReadRequestAsync(context, requireMessages: true, requireInput: false);
 
-    private async Task AnswerAsync(GatewayContext context)
+    private Task AnswerAsync(GatewayContext context) =>
+        _router.RunAsync(context, attempt => StartAsync(context, attempt), (answer, _) => WriteAsync(context, answer));
+
+    /// <summary>One attempt, up to the answer's first bytes (or the whole answer); nothing reaches the client yet.</summary>
+    private async Task<StartedAnswer> StartAsync(GatewayContext context, RouteAttempt attempt)
     {
         var exchange = (OpenAIExchange)context.Exchange!;
-        var http = exchange.Http;
-        var target = context.Target!;
+        var target = attempt.Target;
         var provider = target.Provider;
 
         // Same format: forward the client's bytes with only the model name rewritten.
@@ -34,9 +41,10 @@ internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
             var scan = exchange.Scan;
             var injectUsage = scan.Stream && !scan.HasStreamOptions && (provider is not OpenAIChatProvider openai || openai.StreamUsage);
             var body = PassthroughRelay.RewriteBody(exchange.Body!.Span, scan, target.Deployment.Model, injectUsage);
-            await using var upstream = await passthrough.SendAsync(new PassthroughRequest(ApiOperation.Chat, body, scan.Stream), http.RequestAborted);
-            await PassthroughRelay.RelayAsync(context, http, upstream, scan.Stream, hideUsageChunk: injectUsage, Time);
-            return;
+            var upstream = await PassthroughAttempt.StartAsync(
+                passthrough, new PassthroughRequest(ApiOperation.Chat, body, scan.Stream), attempt,
+                (status, error, headers) => OpenAIErrorMapper.ToException(status, error, headers, Time));
+            return new StartedAnswer(upstream, injectUsage);
         }
 
         // Another format: through the canonical model.
@@ -45,13 +53,24 @@ internal sealed class ChatCompletionsEndpoint : OpenAIEndpoint
         request.MaxTokens ??= OutputCap.UpstreamMaxTokens(context, request.MaxTokens, request.N);
         request = CapabilityGuard.Apply(request, provider.Capabilities, target.Deployment.Provider, out var report);
         RecordStripped(context, target.Deployment.Provider, report);
-        if (request.Stream)
+        var primed = request.Stream
+            ? await PrimedChatProvider.StartStreamAsync(provider, request, attempt)
+            : await PrimedChatProvider.StartCompleteAsync(provider, request, attempt);
+        return new StartedAnswer(primed, request);
+    }
+
+    /// <summary>Writes the winning attempt's answer.</summary>
+    private Task WriteAsync(GatewayContext context, StartedAnswer answer)
+    {
+        var exchange = (OpenAIExchange)context.Exchange!;
+        var http = exchange.Http;
+        if (answer.Upstream is { } upstream)
         {
-            await TranslatedChatWriter.StreamAsync(context, http, provider, request, Time);
+            return PassthroughRelay.RelayAsync(context, http, upstream, exchange.Scan.Stream, hideUsageChunk: answer.HideUsageChunk, Time);
         }
-        else
-        {
-            await TranslatedChatWriter.CompleteAsync(context, http, provider, request, Time);
-        }
+
+        return answer.Request!.Stream
+            ? TranslatedChatWriter.StreamAsync(context, http, answer.Translated!, answer.Request, Time)
+            : TranslatedChatWriter.CompleteAsync(context, http, answer.Translated!, answer.Request, Time);
     }
 }

@@ -31,6 +31,7 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
         };
 
         UsageHeaders.Register(http, context, time);
+        RoutingHeaders.Register(http, context);
         try
         {
             await Pipeline(context);
@@ -62,6 +63,7 @@ internal abstract partial class OpenAIEndpoint(GatewayState state, TimeProvider 
         context.RequestBody = exchange.Body.Memory;
         context.RequestedModel = exchange.Scan.Model;
         context.Stream = exchange.Scan.Stream;
+        RoutingHeaders.ReadTimeout(http.Request, context);
     }
 
     /// <summary>Logs what <see cref="Core.Providers.CapabilityGuard"/> stripped from a translated request, if anything.</summary>
