@@ -1,3 +1,4 @@
+using System.Buffers;
 using Tollgate.Core.Http;
 using Tollgate.Providers;
 
@@ -35,8 +36,20 @@ public static class PassthroughAttempt
             var isEventStream = upstream.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
             if (request.Stream && isEventStream)
             {
-                var first = new byte[FirstReadBytes];
-                var read = await upstream.Body.ReadAsync(first, attempt.Token);
+                // Pooled: the relay copies the first bytes out at its first read, and the stream then gives the buffer
+                // back, so a long stream does not hold it (1,000 open streams held 16 MB of them).
+                var first = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
+                int read;
+                try
+                {
+                    read = await upstream.Body.ReadAsync(first.AsMemory(0, FirstReadBytes), attempt.Token);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(first);
+                    throw;
+                }
+
                 return new UpstreamResponse(upstream.StatusCode, upstream.ContentType, new PrimedBodyStream(first, read, upstream.Body, attempt), upstream)
                 {
                     RelayedHeaders = upstream.RelayedHeaders,

@@ -6,6 +6,7 @@ namespace Tollgate.Core.Routing;
 /// </summary>
 internal sealed class PrimedBodyStream(byte[] prefix, int prefixLength, Stream inner, RouteAttempt attempt) : Stream
 {
+    private byte[]? _prefix = prefix;
     private int _prefixOffset;
 
     public override bool CanRead => true;
@@ -24,12 +25,22 @@ internal sealed class PrimedBodyStream(byte[] prefix, int prefixLength, Stream i
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_prefixOffset < prefixLength)
+        if (_prefix is { } pending)
         {
             var count = Math.Min(buffer.Length, prefixLength - _prefixOffset);
-            prefix.AsMemory(_prefixOffset, count).CopyTo(buffer);
+            pending.AsMemory(_prefixOffset, count).CopyTo(buffer);
             _prefixOffset += count;
-            return count;
+            if (_prefixOffset >= prefixLength)
+            {
+                // The first bytes are out: the pooled buffer goes back (PassthroughAttempt rented it).
+                _prefix = null;
+                System.Buffers.ArrayPool<byte>.Shared.Return(pending);
+            }
+
+            if (count > 0 || prefixLength == 0)
+            {
+                return count;
+            }
         }
 
         // The attempt's token ends the read too: the deadline and the idle timeout apply to the relay.
@@ -67,6 +78,12 @@ internal sealed class PrimedBodyStream(byte[] prefix, int prefixLength, Stream i
     {
         if (disposing)
         {
+            if (_prefix is { } pending)
+            {
+                _prefix = null;
+                System.Buffers.ArrayPool<byte>.Shared.Return(pending);
+            }
+
             inner.Dispose();
         }
 
