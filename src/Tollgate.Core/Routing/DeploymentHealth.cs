@@ -27,8 +27,14 @@ public sealed class DeploymentHealth
     private readonly TimeProvider _time;
     private readonly LatencySamples _ttft = new();
     private readonly LatencySamples _latency = new();
-    private readonly Queue<(long At, bool Failed)> _outcomes = new();
+    // Both windows hold one entry per slice of time (1/60 of the window), not one per request: at 20,000 requests a
+    // second, per-request entries held about 50 MB per deployment (run I, docs/PERFORMANCE.md). An entry expires when
+    // its slice's start leaves the window, so a window may forget up to one slice early.
+    private readonly Queue<(long At, int Attempts, int Failures)> _outcomes = new();
     private readonly Queue<(long At, long Requests, long Tokens)> _usage = new();
+    private (long At, int Attempts, int Failures) _outcomeSlice = (long.MinValue, 0, 0);
+    private (long At, long Requests, long Tokens) _usageSlice = (long.MinValue, 0, 0);
+    private int _windowAttempts;
     private int _windowFailures;
     private long _minuteRequests;
     private long _minuteTokens;
@@ -88,8 +94,7 @@ public sealed class DeploymentHealth
         {
             _inFlight++;
             TrimUsage(now);
-            _usage.Enqueue((now, 1, 0));
-            _minuteRequests++;
+            AddUsage(now, 1, 0);
             if (_circuit == CircuitState.Open && now >= _openUntil)
             {
                 _circuit = CircuitState.HalfOpen;
@@ -152,7 +157,7 @@ public sealed class DeploymentHealth
                         break;
                     }
 
-                    var attempts = _outcomes.Count;
+                    var attempts = _windowAttempts;
                     if (probe || _circuit == CircuitState.HalfOpen ||
                         (_circuit == CircuitState.Closed &&
                          (_consecutiveFailures >= breaker.Failures ||
@@ -188,8 +193,7 @@ public sealed class DeploymentHealth
         lock (_gate)
         {
             TrimUsage(now);
-            _usage.Enqueue((now, 0, tokens));
-            _minuteTokens += tokens;
+            AddUsage(now, 0, tokens);
         }
     }
 
@@ -303,7 +307,7 @@ public sealed class DeploymentHealth
                 AverageLatencyMs = _latency.Average,
                 TimeToFirstTokenMs = (_ttft.Percentile(50), _ttft.Percentile(95), _ttft.Percentile(99)),
                 LatencyMs = (_latency.Percentile(50), _latency.Percentile(95), _latency.Percentile(99)),
-                WindowAttempts = _outcomes.Count,
+                WindowAttempts = _windowAttempts,
                 WindowFailures = _windowFailures,
                 ConsecutiveFailures = _consecutiveFailures,
                 RequestsLastMinute = _minuteRequests,
@@ -409,21 +413,59 @@ public sealed class DeploymentHealth
 
     private void AddOutcome(long now, bool failed, TimeSpan window)
     {
-        _outcomes.Enqueue((now, failed));
-        if (failed)
+        var windowTicks = ToTicks(window);
+        var failures = failed ? 1 : 0;
+        if (_outcomeSlice.Attempts > 0 && now - _outcomeSlice.At < Math.Max(1, windowTicks / 60))
         {
-            _windowFailures++;
+            _outcomeSlice = (_outcomeSlice.At, _outcomeSlice.Attempts + 1, _outcomeSlice.Failures + failures);
+        }
+        else
+        {
+            if (_outcomeSlice.Attempts > 0)
+            {
+                _outcomes.Enqueue(_outcomeSlice);
+            }
+
+            _outcomeSlice = (now, 1, failures);
         }
 
-        var horizon = now - ToTicks(window);
+        _windowAttempts++;
+        _windowFailures += failures;
+        var horizon = now - windowTicks;
         while (_outcomes.TryPeek(out var oldest) && oldest.At <= horizon)
         {
             _outcomes.Dequeue();
-            if (oldest.Failed)
-            {
-                _windowFailures--;
-            }
+            _windowAttempts -= oldest.Attempts;
+            _windowFailures -= oldest.Failures;
         }
+
+        if (_outcomeSlice.Attempts > 0 && _outcomeSlice.At <= horizon)
+        {
+            _windowAttempts -= _outcomeSlice.Attempts;
+            _windowFailures -= _outcomeSlice.Failures;
+            _outcomeSlice = (long.MinValue, 0, 0);
+        }
+    }
+
+    private void AddUsage(long now, long requests, long tokens)
+    {
+        TrimUsage(now);
+        if ((_usageSlice.Requests > 0 || _usageSlice.Tokens > 0) && now - _usageSlice.At < Math.Max(1, ToTicks(RateWindow) / 60))
+        {
+            _usageSlice = (_usageSlice.At, _usageSlice.Requests + requests, _usageSlice.Tokens + tokens);
+        }
+        else
+        {
+            if (_usageSlice.Requests > 0 || _usageSlice.Tokens > 0)
+            {
+                _usage.Enqueue(_usageSlice);
+            }
+
+            _usageSlice = (now, requests, tokens);
+        }
+
+        _minuteRequests += requests;
+        _minuteTokens += tokens;
     }
 
     private void TrimUsage(long now)
@@ -434,6 +476,13 @@ public sealed class DeploymentHealth
             _usage.Dequeue();
             _minuteRequests -= oldest.Requests;
             _minuteTokens -= oldest.Tokens;
+        }
+
+        if ((_usageSlice.Requests > 0 || _usageSlice.Tokens > 0) && _usageSlice.At <= horizon)
+        {
+            _minuteRequests -= _usageSlice.Requests;
+            _minuteTokens -= _usageSlice.Tokens;
+            _usageSlice = (long.MinValue, 0, 0);
         }
     }
 

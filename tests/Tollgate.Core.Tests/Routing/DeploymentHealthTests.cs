@@ -203,4 +203,34 @@ public sealed class DeploymentHealthTests
             health.Complete(AttemptOutcome.Failed, health.Begin(), Breaker);
         }
     }
+
+    [Fact]
+    public void Windows_ManyRequestsAcrossSlices_CountEveryRequestAndForgetThemAfterTheWindow()
+    {
+        var health = new DeploymentHealth("p/m", _time);
+
+        // 30 seconds of 100 requests a second, every tenth failing: 3,000 attempts in 30 slices.
+        for (var second = 0; second < 30; second++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var probe = health.Begin();
+                health.Complete(i % 10 == 0 ? AttemptOutcome.Failed : AttemptOutcome.Succeeded, probe, Breaker with { Failures = 1_000_000 });
+                health.AddTokens(2);
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var during = health.Snapshot();
+        _time.Advance(TimeSpan.FromSeconds(61));
+        var probeAfter = health.Begin();
+        health.Complete(AttemptOutcome.Succeeded, probeAfter, Breaker);
+        var after = health.Snapshot();
+
+        Assert.Equal((3_000, 300), (during.WindowAttempts, during.WindowFailures));
+        Assert.Equal((3_000L, 6_000L), (during.RequestsLastMinute, during.TokensLastMinute));
+        Assert.Equal((1, 0), (after.WindowAttempts, after.WindowFailures));
+        Assert.Equal((1L, 0L), (after.RequestsLastMinute, after.TokensLastMinute));
+    }
 }
