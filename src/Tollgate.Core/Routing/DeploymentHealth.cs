@@ -1,4 +1,3 @@
-using System.Globalization;
 using Tollgate.Core.Configuration;
 
 namespace Tollgate.Core.Routing;
@@ -16,7 +15,7 @@ namespace Tollgate.Core.Routing;
 /// Retry-After (<see cref="DefaultRateLimitCooldown"/> when it gave none) and caps its learned requests per minute at
 /// what it had taken in the last minute; the cap lifts after a minute without a 429.
 /// </remarks>
-public sealed class DeploymentHealth
+public sealed partial class DeploymentHealth
 {
     /// <summary>How long a 429 without Retry-After rests the deployment.</summary>
     public static readonly TimeSpan DefaultRateLimitCooldown = TimeSpan.FromSeconds(5);
@@ -319,73 +318,6 @@ public sealed class DeploymentHealth
         }
     }
 
-    /// <summary>Parses an <c>x-ratelimit-reset-*</c> value: Go-style durations (<c>1s</c>, <c>6m0s</c>, <c>20ms</c>) or plain seconds.</summary>
-    public static bool TryParseReset(string value, out TimeSpan reset)
-    {
-        reset = TimeSpan.Zero;
-        var s = value.AsSpan().Trim();
-        if (s.IsEmpty)
-        {
-            return false;
-        }
-
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain))
-        {
-            reset = plain >= 0 ? TimeSpan.FromSeconds(plain) : TimeSpan.Zero;
-            return plain >= 0;
-        }
-
-        var total = 0.0;
-        while (!s.IsEmpty)
-        {
-            var digits = 0;
-            while (digits < s.Length && (char.IsAsciiDigit(s[digits]) || s[digits] == '.'))
-            {
-                digits++;
-            }
-
-            if (digits == 0 || !double.TryParse(s[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            s = s[digits..];
-            double unitMs;
-            if (s.StartsWith("ms"))
-            {
-                unitMs = 1;
-                s = s[2..];
-            }
-            else if (s.StartsWith("h"))
-            {
-                unitMs = 3_600_000;
-                s = s[1..];
-            }
-            else if (s.StartsWith("m"))
-            {
-                unitMs = 60_000;
-                s = s[1..];
-            }
-            else if (s.StartsWith("s"))
-            {
-                unitMs = 1000;
-                s = s[1..];
-            }
-            else
-            {
-                return false;
-            }
-
-            total += number * unitMs;
-        }
-
-        reset = TimeSpan.FromMilliseconds(total);
-        return true;
-    }
-
-    private static bool TryParseCount(string value, out long count) =>
-        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out count) && count >= 0;
-
     private bool AvailableLocked(long now)
     {
         if (now < _rateLimitedUntil)
@@ -409,81 +341,6 @@ public sealed class DeploymentHealth
         }
 
         return _learnedRpm;
-    }
-
-    private void AddOutcome(long now, bool failed, TimeSpan window)
-    {
-        var windowTicks = ToTicks(window);
-        var failures = failed ? 1 : 0;
-        if (_outcomeSlice.Attempts > 0 && now - _outcomeSlice.At < Math.Max(1, windowTicks / 60))
-        {
-            _outcomeSlice = (_outcomeSlice.At, _outcomeSlice.Attempts + 1, _outcomeSlice.Failures + failures);
-        }
-        else
-        {
-            if (_outcomeSlice.Attempts > 0)
-            {
-                _outcomes.Enqueue(_outcomeSlice);
-            }
-
-            _outcomeSlice = (now, 1, failures);
-        }
-
-        _windowAttempts++;
-        _windowFailures += failures;
-        var horizon = now - windowTicks;
-        while (_outcomes.TryPeek(out var oldest) && oldest.At <= horizon)
-        {
-            _outcomes.Dequeue();
-            _windowAttempts -= oldest.Attempts;
-            _windowFailures -= oldest.Failures;
-        }
-
-        if (_outcomeSlice.Attempts > 0 && _outcomeSlice.At <= horizon)
-        {
-            _windowAttempts -= _outcomeSlice.Attempts;
-            _windowFailures -= _outcomeSlice.Failures;
-            _outcomeSlice = (long.MinValue, 0, 0);
-        }
-    }
-
-    private void AddUsage(long now, long requests, long tokens)
-    {
-        TrimUsage(now);
-        if ((_usageSlice.Requests > 0 || _usageSlice.Tokens > 0) && now - _usageSlice.At < Math.Max(1, ToTicks(RateWindow) / 60))
-        {
-            _usageSlice = (_usageSlice.At, _usageSlice.Requests + requests, _usageSlice.Tokens + tokens);
-        }
-        else
-        {
-            if (_usageSlice.Requests > 0 || _usageSlice.Tokens > 0)
-            {
-                _usage.Enqueue(_usageSlice);
-            }
-
-            _usageSlice = (now, requests, tokens);
-        }
-
-        _minuteRequests += requests;
-        _minuteTokens += tokens;
-    }
-
-    private void TrimUsage(long now)
-    {
-        var horizon = now - ToTicks(RateWindow);
-        while (_usage.TryPeek(out var oldest) && oldest.At <= horizon)
-        {
-            _usage.Dequeue();
-            _minuteRequests -= oldest.Requests;
-            _minuteTokens -= oldest.Tokens;
-        }
-
-        if ((_usageSlice.Requests > 0 || _usageSlice.Tokens > 0) && _usageSlice.At <= horizon)
-        {
-            _minuteRequests -= _usageSlice.Requests;
-            _minuteTokens -= _usageSlice.Tokens;
-            _usageSlice = (long.MinValue, 0, 0);
-        }
     }
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
